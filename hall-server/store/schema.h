@@ -1,0 +1,111 @@
+#pragma once
+
+// Schema migrations keyed on PRAGMA user_version. Entry i (0-based) takes the database from
+// version i to i + 1. Never edit a migration that has shipped: add one.
+namespace hall::store {
+
+inline constexpr const char *kMigrations[] = {
+    // 1: the journal, the projections the engine needs, and idempotency records.
+    R"SQL(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+INSERT INTO meta (key, value) VALUES
+  ('epoch', lower(hex(randomblob(16)))),
+  ('created_at', CAST(strftime('%s','now') AS INTEGER) * 1000),
+  ('day', '0');
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE refused'); END;
+CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END;
+CREATE TABLE services (
+  code TEXT PRIMARY KEY,
+  prefix TEXT NOT NULL,
+  name_zh TEXT NOT NULL,
+  name_en TEXT NOT NULL,
+  estimated_service_seconds INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE clerks (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  badge TEXT NOT NULL,
+  pin_hash TEXT NOT NULL,
+  role TEXT NOT NULL,
+  photo TEXT
+) WITHOUT ROWID;
+CREATE TABLE windows (
+  number INTEGER PRIMARY KEY,
+  name TEXT NOT NULL DEFAULT '',
+  services TEXT NOT NULL DEFAULT '[]',
+  clerk TEXT,
+  paused INTEGER NOT NULL DEFAULT 0,
+  current_ticket INTEGER,
+  opened_at INTEGER
+);
+CREATE TABLE tickets (
+  id INTEGER PRIMARY KEY,
+  day INTEGER NOT NULL,
+  service TEXT NOT NULL,
+  original_service TEXT NOT NULL,
+  number INTEGER NOT NULL,
+  label TEXT NOT NULL,
+  priority TEXT NOT NULL,
+  status TEXT NOT NULL,
+  issued_at INTEGER NOT NULL,
+  queued_at INTEGER NOT NULL,
+  called_at INTEGER,
+  first_called_at INTEGER,
+  serving_at INTEGER,
+  ended_at INTEGER,
+  window INTEGER,
+  target_window INTEGER,
+  clerk TEXT,
+  recalls INTEGER NOT NULL DEFAULT 0,
+  transfers INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (day, original_service, number)
+);
+CREATE INDEX tickets_open ON tickets(status) WHERE status IN ('waiting', 'called', 'serving');
+CREATE TABLE idempotency (
+  device TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  reply TEXT NOT NULL,
+  PRIMARY KEY (device, request_id)
+) WITHOUT ROWID;
+)SQL",
+    // 2: service sessions (one per call of a ticket at a window: what ratings and recordings
+    // attach to), ageing of idempotency records, and an index for recent service times.
+    R"SQL(
+ALTER TABLE idempotency ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX idempotency_age ON idempotency(created_at);
+CREATE INDEX tickets_finished ON tickets(service, ended_at) WHERE status = 'finished';
+CREATE TABLE service_sessions (
+  id INTEGER PRIMARY KEY,
+  ticket INTEGER NOT NULL,
+  window INTEGER NOT NULL,
+  clerk TEXT,
+  called_at INTEGER NOT NULL,
+  started_at INTEGER,
+  ended_at INTEGER,
+  outcome TEXT
+);
+CREATE INDEX service_sessions_open ON service_sessions(ticket) WHERE ended_at IS NULL;
+CREATE INDEX service_sessions_clerk ON service_sessions(clerk, called_at);
+-- Version 1 kept no sessions. The best that can be recovered is the last call of each called
+-- ticket, keyed like new sessions by the seq of its ticket_called event.
+INSERT INTO service_sessions (id, ticket, window, clerk, called_at, started_at, ended_at, outcome)
+  SELECT c.seq, t.id, t.window, t.clerk, t.called_at, t.serving_at, t.ended_at,
+         CASE WHEN t.status IN ('finished', 'no_show', 'expired') THEN t.status END
+  FROM tickets t
+  JOIN (SELECT json_extract(data, '$.ticket') AS ticket, MAX(seq) AS seq
+          FROM events WHERE type = 'ticket_called' GROUP BY 1) c ON c.ticket = t.id
+  WHERE t.window IS NOT NULL;
+)SQL",
+};
+
+inline constexpr int kMigrationCount = int(sizeof(kMigrations) / sizeof(kMigrations[0]));
+
+} // namespace hall::store

@@ -1,0 +1,134 @@
+#pragma once
+
+#include "engine/engine.h"
+
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+Q_DECLARE_LOGGING_CATEGORY(lcStore)
+
+namespace hall::store {
+
+// One prepared statement, finalized with its owner. Reset after every use so a statement never
+// holds a read transaction open between commits.
+class Statement
+{
+public:
+    Statement() = default;
+    Statement(sqlite3 *db, const char *sql);
+    ~Statement();
+    Statement(const Statement &) = delete;
+    Statement &operator=(const Statement &) = delete;
+    Statement(Statement &&other) noexcept;
+    Statement &operator=(Statement &&other) noexcept;
+
+    Statement &bind(int i, qint64 v);
+    Statement &bind(int i, const std::string &v);
+    Statement &bind(int i, const QByteArray &v);
+    Statement &bindNull(int i);
+    // Binds 0 / empty as NULL: the projections store "none" as NULL, the engine as 0 or "".
+    Statement &bindOptional(int i, qint64 v);
+    Statement &bindOptional(int i, const std::string &v);
+    bool step();   // true while a row is available; errors are thrown as StoreFailure
+    void exec();   // step to completion
+    void reset();
+    qint64 int64(int col) const;
+    std::string text(int col) const;
+    bool isNull(int col) const;
+    sqlite3_stmt *handle() const { return m_stmt; }
+
+private:
+    sqlite3 *m_db = nullptr;
+    sqlite3_stmt *m_stmt = nullptr;
+};
+
+struct StoreFailure {
+    std::string message;
+};
+
+struct OpenOptions {
+    bool readOnly = false;
+    // FULL makes every acknowledged commit survive a power cut; tests of logic, not of
+    // durability, may switch it off to run faster.
+    bool durable = true;
+    // Migrate no further than this; only for building fixtures of old versions in tests.
+    int targetVersion = -1;
+};
+
+struct StoredEvent {
+    qint64 seq = 0;
+    engine::Event event;
+};
+
+// One operation of a group commit: its events, and the reply to keep for its request id.
+struct CommitEntry {
+    std::vector<engine::Event> events;
+    std::string device;
+    std::string requestId; // empty: no idempotency record (internal operations such as the day tick)
+    QByteArray reply;
+};
+
+class Store
+{
+public:
+    static constexpr int kSchemaVersion = 2;
+    static constexpr qint64 kIdempotencyRetentionMs = 7LL * 24 * 3600 * 1000;
+
+    ~Store();
+    // Opens or creates the database and migrates it. Refuses a database written by a newer
+    // version rather than guessing at its meaning.
+    static std::unique_ptr<Store> open(const QString &path, const OpenOptions &options, QString *error);
+
+    int schemaVersion() const { return m_version; }
+    QString epoch() const { return m_epoch; }
+    qint64 lastSeq() const { return m_lastSeq; }
+    const QString &path() const { return m_path; }
+
+    // Mirrors the hall configuration (services, windows, clerks) into tables, so reports and
+    // hallctl status can name things without the config file. One transaction.
+    bool syncConfig(const engine::HallConfig &config, QString *error);
+
+    // The engine state as of the last commit, from the projections.
+    engine::EngineSnapshot loadSnapshot(const engine::HallConfig &config);
+
+    // Appends the entries' events, updates the projections and idempotency records, all in one
+    // transaction. On success fills seqs (one vector per entry) and returns true; on failure
+    // nothing was written and the caller must rebuild its engine from loadSnapshot().
+    bool commit(const std::vector<CommitEntry> &entries, std::vector<std::vector<qint64>> *seqs, QString *error);
+
+    std::optional<QByteArray> findReply(const std::string &device, const std::string &requestId);
+
+    std::vector<StoredEvent> readEvents(qint64 afterSeq, int limit);
+    bool integrityCheck(QString *error);
+    sqlite3 *handle() const { return m_db; }
+
+    static QByteArray encodeEventData(const engine::Event &e);
+    static std::optional<engine::Event> decodeEvent(engine::EventType type, qint64 at, const QByteArray &data);
+
+private:
+    Store() = default;
+    bool migrate(int target, QString *error);
+    void prepare();
+    void applyToProjections(const engine::Event &e, qint64 seq);
+    void exec(const char *sql);
+
+    sqlite3 *m_db = nullptr;
+    QString m_path;
+    int m_version = 0;
+    QString m_epoch;
+    qint64 m_lastSeq = 0;
+    bool m_readOnly = false;
+    std::map<std::string, char> m_prefixes; // service code -> ticket letter, from the config mirror
+
+    struct Prepared;
+    std::unique_ptr<Prepared> m_sql;
+};
+
+} // namespace hall::store
