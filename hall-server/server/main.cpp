@@ -2,11 +2,14 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QLoggingCategory>
 
 int main(int argc, char *argv[])
 {
     qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-warning}W %{endif}%{if-critical}E %{endif}%{category}: %{message}"));
     QCoreApplication app(argc, argv);
+    // Debug chatter is for developers; QT_LOGGING_RULES in the environment still overrides this.
+    QLoggingCategory::setFilterRules(QStringLiteral("hall.*.debug=false"));
     QCoreApplication::setApplicationName(QStringLiteral("hall-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(HALL_VERSION));
 

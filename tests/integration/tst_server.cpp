@@ -106,6 +106,32 @@ private Q_SLOTS:
         QVERIFY(!second.contains("migrated")); // already at the current schema
     }
 
+    void hallctlConfigCheckInitAndStatus()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("hall.db"));
+        QProcess ctl;
+        ctl.start(QStringLiteral(HALLCTL_BIN), {QStringLiteral("config"), QStringLiteral("check"), config()});
+        QVERIFY(ctl.waitForFinished(10000));
+        QCOMPARE(ctl.exitCode(), 0);
+        QVERIFY(ctl.readAllStandardOutput().contains("ok (7 services, 12 windows, 14 clerks)"));
+
+        ctl.start(QStringLiteral(HALLCTL_BIN), {QStringLiteral("status"), QStringLiteral("--db"), db});
+        QVERIFY(ctl.waitForFinished(10000));
+        QCOMPARE(ctl.exitCode(), 1); // no database yet: read-only status must not create one
+        QVERIFY(!QFile::exists(db));
+
+        ctl.start(QStringLiteral(HALLCTL_BIN), {QStringLiteral("init"), QStringLiteral("--db"), db, QStringLiteral("--config"), config()});
+        QVERIFY(ctl.waitForFinished(10000));
+        QCOMPARE(ctl.exitCode(), 0);
+        ctl.start(QStringLiteral(HALLCTL_BIN), {QStringLiteral("status"), QStringLiteral("--db"), db});
+        QVERIFY(ctl.waitForFinished(10000));
+        QCOMPARE(ctl.exitCode(), 0);
+        const QString status = QString::fromUtf8(ctl.readAllStandardOutput());
+        QVERIFY2(status.contains(QStringLiteral("NEW        新车挂牌 (New vehicle registration): 0 waiting")), qPrintable(status));
+        QVERIFY(status.contains(QStringLiteral("12 12号窗口: closed")));
+    }
+
     void newerDatabaseIsRefused()
     {
         QTemporaryDir dir;
