@@ -1,13 +1,16 @@
 #include "hallctl.h"
 
 #include "config/hallconfig.h"
+#include "ctl/simulate.h"
 #include "store/store.h"
 
 #include <QDate>
 #include <QFile>
+#include <QTemporaryDir>
 
 #include <sqlite3.h>
 
+#include <limits>
 #include <map>
 
 namespace hall::ctl {
@@ -19,7 +22,10 @@ const char *kUsage =
     "  config check FILE            validate a hall configuration file\n"
     "  init --db FILE [--config F]  create or upgrade a database, storing the configuration\n"
     "  status --db FILE             waiting per service, windows and today's counts (read-only)\n"
-    "  hash-pin                     read a PIN on stdin, print its argon2id hash for the config\n";
+    "  hash-pin                     read a PIN on stdin, print its argon2id hash for the config\n"
+    "  simulate --config F [--db F] [--visitors N] [--windows M] [--seed S] [--date YYYY-MM-DD]\n"
+    "                               run a deterministic simulated day through the real engine and\n"
+    "                               store, print its figures (without --db: a temporary database)\n";
 
 QString option(const QStringList &args, const QString &name)
 {
@@ -169,6 +175,83 @@ int hashPin(QTextStream &out, QTextStream &err)
     return 0;
 }
 
+bool intOption(const QStringList &args, const QString &name, qint64 min, qint64 max, qint64 *value, QTextStream &err)
+{
+    if (!args.contains(name))
+        return true;
+    bool ok = false;
+    const qint64 v = option(args, name).toLongLong(&ok);
+    if (!ok || v < min || v > max) {
+        err << "hallctl simulate: " << name << " takes a whole number from " << min << " to " << max << Qt::endl;
+        return false;
+    }
+    *value = v;
+    return true;
+}
+
+int simulateCommand(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    const QString configFile = option(args, QStringLiteral("--config"));
+    if (configFile.isEmpty()) {
+        err << "hallctl simulate: --config FILE is required" << Qt::endl;
+        return 2;
+    }
+    auto loaded = config::loadFile(configFile);
+    if (!loaded.config) {
+        err << loaded.error << Qt::endl;
+        return 2;
+    }
+    const engine::HallConfig &cfg = *loaded.config;
+    SimulationParams p;
+    qint64 visitors = p.visitors, windows = p.windows, seed = qint64(p.seed);
+    // A service's numbers run to its daily limit (at most 999), so seven services cap a day.
+    if (!intOption(args, QStringLiteral("--visitors"), 0, 5000, &visitors, err)
+        || !intOption(args, QStringLiteral("--windows"), 1, qint64(cfg.windows.size()), &windows, err)
+        || !intOption(args, QStringLiteral("--seed"), 0, std::numeric_limits<qint64>::max(), &seed, err))
+        return 2;
+    QDate date = QDateTime::currentDateTimeUtc().addSecs(qint64(cfg.utcOffsetMinutes) * 60).date();
+    if (args.contains(QStringLiteral("--date"))) {
+        date = QDate::fromString(option(args, QStringLiteral("--date")), Qt::ISODate);
+        if (!date.isValid()) {
+            err << "hallctl simulate: --date takes a date as YYYY-MM-DD" << Qt::endl;
+            return 2;
+        }
+    }
+    p.visitors = int(visitors);
+    p.windows = int(windows);
+    p.seed = quint64(seed);
+    p.dayStart = QDateTime(date, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch() - qint64(cfg.utcOffsetMinutes) * 60000;
+
+    QTemporaryDir tmp;
+    QString db = option(args, QStringLiteral("--db"));
+    if (db.isEmpty()) {
+        if (!tmp.isValid()) {
+            err << "hallctl simulate: cannot create a temporary directory: " << tmp.errorString() << Qt::endl;
+            return 1;
+        }
+        db = tmp.filePath(QStringLiteral("simulated.db"));
+    }
+    QString error;
+    auto store = store::Store::open(db, {}, &error);
+    if (!store || !store->syncConfig(cfg, &error)) {
+        err << error << Qt::endl;
+        return 1;
+    }
+    // The simulated day must come after everything already in the journal: the engine never
+    // moves a business day backwards, so an older date would mix two days' numbers.
+    engine::ManualClock probe(p.dayStart + 8 * 3600 * 1000);
+    engine::Engine current(cfg, probe);
+    current.restore(store->loadSnapshot(cfg));
+    if (current.today() >= current.businessDay(probe.now())) {
+        err << "hallctl simulate: " << db << " already holds business day " << dayToDate(current.today())
+            << "; simulate a later --date or use a new database" << Qt::endl;
+        return 2;
+    }
+    out << "database " << db << (option(args, QStringLiteral("--db")).isEmpty() ? " (temporary)" : "") << ", date "
+        << date.toString(Qt::ISODate) << Qt::endl;
+    return simulate(cfg, *store, p, out);
+}
+
 } // namespace
 
 int run(const QStringList &args, QTextStream &out, QTextStream &err)
@@ -180,6 +263,8 @@ int run(const QStringList &args, QTextStream &out, QTextStream &err)
         return init(args, out, err);
     if (cmd == QLatin1String("status"))
         return status(args, out, err);
+    if (cmd == QLatin1String("simulate"))
+        return simulateCommand(args, out, err);
     if (cmd == QLatin1String("hash-pin"))
         return hashPin(out, err);
     if (cmd == QLatin1String("--help") || cmd == QLatin1String("help")) {

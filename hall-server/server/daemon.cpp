@@ -3,6 +3,7 @@
 #include "config/hallconfig.h"
 
 #include <QCoreApplication>
+#include <QDate>
 #include <QSocketNotifier>
 
 #include <csignal>
@@ -16,6 +17,13 @@ namespace hall::server {
 using namespace hall::engine;
 
 namespace {
+// Business day numbers count days since 1970-01-01 in the hall's local time shifted by the
+// rollover hour; people read them as that date.
+QString dayName(int day)
+{
+    return QDate(1970, 1, 1).addDays(day).toString(Qt::ISODate);
+}
+
 int g_signalFd[2] = {-1, -1};
 
 void onSignal(int)
@@ -82,7 +90,7 @@ int Daemon::start(const QString &configPath, const QString &dbPath)
     scheduleRollover();
     qCInfo(lcServer).noquote() << QStringLiteral("ready: hall %1, business day %2, %3 waiting, journal seq %4, epoch %5")
                                       .arg(QString::fromStdString(loaded.config->hallId))
-                                      .arg(m_engine->today())
+                                      .arg(dayName(m_engine->today()))
                                       .arg(m_engine->waitingTotal())
                                       .arg(m_store->lastSeq())
                                       .arg(m_store->epoch());
@@ -101,7 +109,7 @@ void Daemon::tick()
         m_engine->restore(m_store->loadSnapshot(m_engine->config()));
         return;
     }
-    qCInfo(lcServer) << "business day" << m_engine->today() << "started";
+    qCInfo(lcServer).noquote() << "business day" << dayName(m_engine->today()) << "started";
 }
 
 void Daemon::scheduleRollover()

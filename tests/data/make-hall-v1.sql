@@ -116,7 +116,7 @@ INSERT INTO events (seq, at, type, data) VALUES
   (7, 1709510580000, 'ticket_issued', '{"day":19786,"number":1,"priority":"normal","service":"RENEW","ticket":3}'),
   (8, 1709510640000, 'ticket_issued', '{"day":19786,"number":1,"priority":"normal","service":"PICKUP","ticket":4}'),
   -- 08:05 callNext(1) takes the elderly A002 first; 08:05:30 startService(1)
-  (9, 1709510700000, 'ticket_called', '{"clerk":"c2","ticket":2,"window":1}'),
+  (9, 1709510700000, 'ticket_called', '{"clerk":"c1","ticket":2,"window":1}'),
   (10, 1709510730000, 'service_started', '{"clerk":"c1","ticket":2,"window":1}'),
   -- 08:06 callNext(2) B001; 08:07 recall(2); 08:08 noShow(2)
   (11, 1709510760000, 'ticket_called', '{"clerk":"c2","ticket":3,"window":2}'),
