@@ -4,6 +4,7 @@
 #include "store/store.h"
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -43,7 +44,6 @@ constexpr long kHistoryBatchOps = 10'000;
 constexpr long kMinGroupCommits = 200; // enough samples for a p99 of the per-commit latency
 constexpr int kRounds = 10;
 constexpr int kHistoryFormat = 1; // bump when the simulated history changes shape
-constexpr const char *kDevice = "bench-kiosk";
 
 double microsSince(SteadyClock::time_point t0, SteadyClock::time_point t1)
 {
@@ -262,20 +262,56 @@ QByteArray replyFor(const Engine &engine, const Action &a, const Outcome &o)
     return QJsonDocument(r).toJson(QJsonDocument::Compact);
 }
 
-// Terminals are expected to send random UUIDs; sequential ids (--request-ids sequential) exist to
-// show how much of the cost is the idempotency table's B-tree taking inserts at random places.
-bool g_sequentialIds = false;
+// Terminals send time-ordered UUIDs (version 7, RFC 9562; docs/protocol.md), so each device's
+// records land at the end of its range of the idempotency B-tree. Random version-4 UUIDs
+// (--request-ids uuid4) show what a client that ignores that rule costs; sequential ids
+// (--request-ids sequential) are the ideal case.
+enum class RequestIds { Uuid7, Uuid4, Sequential };
+RequestIds g_requestIds = RequestIds::Uuid7;
+
+const char *requestIdsName()
+{
+    switch (g_requestIds) {
+    case RequestIds::Uuid7:
+        return "time-ordered UUIDv7 (as terminals send them)";
+    case RequestIds::Uuid4:
+        return "random UUIDv4 (diagnostic: a client that ignores the protocol's rule)";
+    case RequestIds::Sequential:
+        return "sequential (diagnostic: the ideal case)";
+    }
+    return "";
+}
 
 std::string newRequestId()
 {
     static long counter = 0;
     static const std::string run = QUuid::createUuid().toString(QUuid::Id128).left(8).toStdString();
-    if (g_sequentialIds) {
+    switch (g_requestIds) {
+    case RequestIds::Sequential: {
         char buf[48];
         std::snprintf(buf, sizeof buf, "%s-%012ld", run.c_str(), ++counter);
         return buf;
     }
-    return QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString();
+    case RequestIds::Uuid4:
+        return QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString();
+    case RequestIds::Uuid7: {
+        // 48-bit Unix milliseconds, version 7, a 12-bit counter within the millisecond (RFC 9562
+        // method 1), then random bits.
+        static qint64 lastMs = 0;
+        static unsigned sub = 0;
+        const qint64 ms = QDateTime::currentMSecsSinceEpoch();
+        sub = ms == lastMs ? (sub + 1) & 0xfff : 0;
+        lastMs = ms;
+        QByteArray b = QUuid::createUuid().toRfc4122();
+        for (int i = 0; i < 6; ++i)
+            b[i] = char((ms >> (40 - 8 * i)) & 0xff);
+        b[6] = char(0x70 | ((sub >> 8) & 0x0f));
+        b[7] = char(sub & 0xff);
+        b[8] = char((b[8] & 0x3f) | 0x80);
+        return QUuid::fromRfc4122(b).toString(QUuid::WithoutBraces).toStdString();
+    }
+    }
+    return {};
 }
 
 // Every event of the outcome is committed, DayStarted included: dropping it would leave
@@ -311,7 +347,7 @@ void runOps(Hall &h, long groupSize, long commits, Series *into)
         const auto t0 = SteadyClock::now();
         entries.clear();
         for (long k = 0; k < groupSize; ++k)
-            entries.push_back(nextEntry(h, kDevice));
+            entries.push_back(nextEntry(h, std::string()));
         const auto t1 = SteadyClock::now();
         commitOrDie(h, entries);
         const auto t2 = SteadyClock::now();
@@ -442,7 +478,7 @@ void buildHistory(const QString &path, long target)
     while (events < target) {
         // Stop on exactly `target` events: never start a new day (2 events) with 1 event to go.
         h->sim->holdDay(target - events < 2);
-        // Terminals name themselves; the measured operations all come from kDevice.
+        // Terminals name themselves, in the history as in the measured operations.
         batch.push_back(nextEntry(*h, std::string()));
         events += long(batch.back().events.size());
         ++ops;
@@ -572,11 +608,13 @@ int main(int argc, char **argv)
         } else if (arg == "--skip-history") {
             skipHistory = true;
         } else if (arg == "--request-ids" && i + 1 < argc
-                   && (std::strcmp(argv[i + 1], "uuid") == 0 || std::strcmp(argv[i + 1], "sequential") == 0)) {
-            g_sequentialIds = std::strcmp(argv[++i], "sequential") == 0;
+                   && (std::strcmp(argv[i + 1], "uuid7") == 0 || std::strcmp(argv[i + 1], "uuid4") == 0
+                       || std::strcmp(argv[i + 1], "sequential") == 0)) {
+            const std::string kind = argv[++i];
+            g_requestIds = kind == "uuid7" ? RequestIds::Uuid7 : kind == "uuid4" ? RequestIds::Uuid4 : RequestIds::Sequential;
         } else {
             std::printf("usage: %s [--dir DIR] [--ops N (default 2000)] [--history N (default 1000000)] [--skip-history]\n"
-                        "          [--request-ids uuid|sequential (default uuid)]\n",
+                        "          [--request-ids uuid7|uuid4|sequential (default uuid7)]\n",
                         argv[0]);
             return arg == "--help" || arg == "-h" ? 0 : 1;
         }
@@ -609,7 +647,7 @@ int main(int argc, char **argv)
                 tmp ? " (temporary; pass --dir to keep the history database between runs)" : "");
     std::printf("  disk: %s (%s, mounted on %s), %.1f GB free\n", disk.device().constData(), disk.fileSystemType().constData(),
                 str(disk.rootPath()).c_str(), double(disk.bytesAvailable()) / 1e9);
-    std::printf("  request ids: %s; device \"%s\"\n", g_sequentialIds ? "sequential (diagnostic setting)" : "random UUIDs", kDevice);
+    std::printf("  request ids: %s; devices counter-1..12 and kiosk-1..3, as the simulated hall names them\n", requestIdsName());
     std::printf("  (a) and (b): %ld commits each; (c): %ld commits of %d; all run in %d interleaved rounds after warm-up\n", blockOps * kRounds,
                 blockCommits * kRounds, kGroupSize, kRounds);
 

@@ -23,7 +23,6 @@ namespace {
     throw StoreFailure{what + ": " + (db ? sqlite3_errmsg(db) : "no database")};
 }
 
-const char *kOpenStatuses = "('waiting', 'called', 'serving')";
 } // namespace
 
 // ---- Statement ---------------------------------------------------------------------------
@@ -134,16 +133,19 @@ struct Store::Prepared {
         , rollback(db, "ROLLBACK")
         , insertEvent(db, "INSERT INTO events (at, type, data) VALUES (?1, ?2, ?3)")
         , insertIdempotency(db, "INSERT INTO idempotency (device, request_id, reply, created_at) VALUES (?1, ?2, ?3, ?4)")
-        , findReply(db, "SELECT reply FROM idempotency WHERE device = ?1 AND request_id = ?2")
+        , findReply(db, "SELECT reply FROM idempotency WHERE request_id = ?2 AND device = ?1")
         , pruneIdempotency(db, "DELETE FROM idempotency WHERE created_at < ?1")
         , setDay(db, "UPDATE meta SET value = ?1 WHERE key = 'day'")
-        , expireTickets(db, "UPDATE tickets SET status = 'expired', ended_at = ?1 WHERE status IN ('waiting', 'called', 'serving')")
-        , expireSessions(db, "UPDATE service_sessions SET ended_at = ?1, outcome = 'expired' WHERE ended_at IS NULL")
-        , clearCurrents(db, "UPDATE windows SET current_ticket = NULL WHERE current_ticket IS NOT NULL")
+        // Both run before the day changes in meta: open tickets all belong to the day that ends.
+        , expireTickets(db, "UPDATE tickets SET status = 'expired', ended_at = ?1 "
+                            "WHERE day = (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'day') AND ended_at IS NULL")
+        , expireSessions(db, "UPDATE service_sessions SET ended_at = ?1, outcome = 'expired' WHERE ended_at IS NULL AND id IN "
+                             "(SELECT session FROM tickets WHERE day = (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'day') "
+                             "AND ended_at IS NULL)")
         , issue(db, "INSERT INTO tickets (id, day, service, original_service, number, label, priority, status, issued_at, queued_at, recalls, transfers) "
                     "VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, 'waiting', ?7, ?7, 0, 0)")
         , call(db, "UPDATE tickets SET status = 'called', called_at = ?2, first_called_at = COALESCE(first_called_at, ?2), "
-                   "serving_at = NULL, window = ?3, clerk = ?4, target_window = NULL WHERE id = ?1")
+                   "serving_at = NULL, window = ?3, clerk = ?4, target_window = NULL, session = ?5 WHERE id = ?1")
         , recall(db, "UPDATE tickets SET recalls = ?2, called_at = ?3 WHERE id = ?1")
         , start(db, "UPDATE tickets SET status = 'serving', serving_at = ?2 WHERE id = ?1")
         , end(db, "UPDATE tickets SET status = ?2, ended_at = ?3 WHERE id = ?1")
@@ -151,11 +153,9 @@ struct Store::Prepared {
         , transfer(db, "UPDATE tickets SET status = 'waiting', service = COALESCE(?2, service), target_window = ?3, "
                        "serving_at = NULL, transfers = transfers + 1 WHERE id = ?1")
         , openSession(db, "INSERT INTO service_sessions (id, ticket, window, clerk, called_at) VALUES (?1, ?2, ?3, ?4, ?5)")
-        , startSession(db, "UPDATE service_sessions SET started_at = ?2 WHERE ticket = ?1 AND ended_at IS NULL")
+        , startSession(db, "UPDATE service_sessions SET started_at = ?2 WHERE id = (SELECT session FROM tickets WHERE id = ?1) AND ended_at IS NULL")
         , endSession(db, "UPDATE service_sessions SET ended_at = ?2, outcome = ?3, started_at = COALESCE(started_at, CASE WHEN ?3 = 'finished' THEN called_at END) "
-                         "WHERE ticket = ?1 AND ended_at IS NULL")
-        , windowCurrent(db, "INSERT INTO windows (number, current_ticket) VALUES (?1, ?2) "
-                            "ON CONFLICT (number) DO UPDATE SET current_ticket = excluded.current_ticket")
+                         "WHERE id = (SELECT session FROM tickets WHERE id = ?1) AND ended_at IS NULL")
         , windowClerk(db, "INSERT INTO windows (number, clerk, paused, opened_at) VALUES (?1, ?2, 0, ?3) "
                           "ON CONFLICT (number) DO UPDATE SET clerk = excluded.clerk, paused = 0, opened_at = excluded.opened_at")
         , windowPaused(db, "UPDATE windows SET paused = ?2 WHERE number = ?1")
@@ -164,10 +164,10 @@ struct Store::Prepared {
 
     Statement begin, commit, rollback;
     Statement insertEvent, insertIdempotency, findReply, pruneIdempotency;
-    Statement setDay, expireTickets, expireSessions, clearCurrents;
+    Statement setDay, expireTickets, expireSessions;
     Statement issue, call, recall, start, end, finish, transfer;
     Statement openSession, startSession, endSession;
-    Statement windowCurrent, windowClerk, windowPaused;
+    Statement windowClerk, windowPaused;
 };
 
 // ---- Open and migrate -----------------------------------------------------------------------
@@ -385,42 +385,53 @@ EngineSnapshot Store::loadSnapshot(const HallConfig &config)
         s.lastNumbers[numbers.text(0)] = int(numbers.int64(1));
     numbers.reset();
 
-    const std::string ticketSql = std::string(
-        "SELECT id, day, service, original_service, number, label, priority, status, issued_at, queued_at, "
-        "called_at, first_called_at, serving_at, ended_at, window, target_window, clerk, recalls, transfers "
-        "FROM tickets WHERE day = ?1 UNION SELECT id, day, service, original_service, number, label, priority, status, "
-        "issued_at, queued_at, called_at, first_called_at, serving_at, ended_at, window, target_window, clerk, recalls, "
-        "transfers FROM tickets WHERE status IN ") + kOpenStatuses + " ORDER BY id";
-    Statement tickets(m_db, ticketSql.c_str());
+    // Today's tickets are all the engine holds; the open ones are among them, because every
+    // day_started expires the open tickets of the day before.
+    Statement tickets(m_db, "SELECT id, day, service, original_service, number, label, priority, status, issued_at, queued_at, "
+                            "called_at, first_called_at, serving_at, ended_at, window, target_window, clerk, recalls, transfers "
+                            "FROM tickets WHERE day = ?1 ORDER BY id");
     tickets.bind(1, qint64(s.day));
     while (tickets.step())
         s.tickets.push_back(ticketFromRow(tickets));
     tickets.reset();
 
-    Statement windows(m_db, "SELECT number, clerk, paused, current_ticket, opened_at FROM windows "
-                            "WHERE clerk IS NOT NULL OR paused != 0 OR current_ticket IS NOT NULL ORDER BY number");
+    // A window's visitor is the ticket called or served there; the ticket row says so, and not
+    // writing it twice saves a page on most commits.
+    std::map<int, WindowState> windowStates;
+    for (const Ticket &t : s.tickets)
+        if ((t.status == TicketStatus::Called || t.status == TicketStatus::Serving) && t.window) {
+            windowStates[t.window].number = t.window;
+            windowStates[t.window].current = t.id;
+        }
+    Statement windows(m_db, "SELECT number, clerk, paused, opened_at FROM windows WHERE clerk IS NOT NULL OR paused != 0");
     while (windows.step()) {
-        WindowState w;
+        WindowState &w = windowStates[int(windows.int64(0))];
         w.number = int(windows.int64(0));
         w.clerk = windows.text(1);
         w.paused = windows.int64(2) != 0;
-        w.current = windows.int64(3);
-        w.openedAt = windows.int64(4);
-        s.windows.push_back(w);
+        w.openedAt = windows.int64(3);
     }
     windows.reset();
+    for (auto &[number, w] : windowStates)
+        s.windows.push_back(std::move(w));
 
-    Statement recent(m_db, "SELECT (ended_at - serving_at) / 1000 FROM tickets WHERE status = 'finished' AND service = ?1 "
-                           "ORDER BY ended_at DESC, id DESC LIMIT ?2");
+    // Service rates older than a week say little about today; reading by day range keeps this
+    // on the (day, ...) index however long the history grows.
+    Statement recent(m_db, "SELECT service, (ended_at - serving_at) / 1000 FROM tickets "
+                           "WHERE day BETWEEN ?1 - 7 AND ?1 AND status = 'finished' ORDER BY ended_at DESC, id DESC");
+    recent.bind(1, qint64(s.day));
+    std::map<std::string, std::vector<int>> samples;
+    while (recent.step()) {
+        auto &v = samples[recent.text(0)];
+        if (int(v.size()) < Engine::kRecentSamples)
+            v.push_back(int(recent.int64(1)));
+    }
+    recent.reset();
     for (const auto &service : config.services) {
-        recent.bind(1, service.code).bind(2, qint64(Engine::kRecentSamples));
-        std::vector<int> samples;
-        while (recent.step())
-            samples.push_back(int(recent.int64(0)));
-        recent.reset();
-        if (!samples.empty()) {
-            std::reverse(samples.begin(), samples.end());
-            s.recentServiceSeconds[service.code] = std::move(samples);
+        auto it = samples.find(service.code);
+        if (it != samples.end()) {
+            std::reverse(it->second.begin(), it->second.end());
+            s.recentServiceSeconds[service.code] = std::move(it->second);
         }
     }
     return s;
@@ -498,10 +509,9 @@ void Store::applyToProjections(const Event &e, qint64 seq)
     Prepared &p = *m_sql;
     switch (e.type) {
     case EventType::DayStarted:
-        p.setDay.bind(1, std::to_string(e.day)).exec();
-        p.expireTickets.bind(1, e.at).exec();
         p.expireSessions.bind(1, e.at).exec();
-        p.clearCurrents.exec();
+        p.expireTickets.bind(1, e.at).exec();
+        p.setDay.bind(1, std::to_string(e.day)).exec();
         // Replies only matter while a terminal may still retry; a week is far beyond that.
         p.pruneIdempotency.bind(1, e.at - kIdempotencyRetentionMs).exec();
         break;
@@ -514,9 +524,8 @@ void Store::applyToProjections(const Event &e, qint64 seq)
         break;
     }
     case EventType::TicketCalled:
-        p.call.bind(1, e.ticket).bind(2, e.at).bind(3, qint64(e.window)).bindOptional(4, e.clerk).exec();
+        p.call.bind(1, e.ticket).bind(2, e.at).bind(3, qint64(e.window)).bindOptional(4, e.clerk).bind(5, seq).exec();
         p.openSession.bind(1, seq).bind(2, e.ticket).bind(3, qint64(e.window)).bindOptional(4, e.clerk).bind(5, e.at).exec();
-        p.windowCurrent.bind(1, qint64(e.window)).bind(2, e.ticket).exec();
         break;
     case EventType::TicketRecalled:
         p.recall.bind(1, e.ticket).bind(2, qint64(e.recalls)).bind(3, e.at).exec();
@@ -528,17 +537,14 @@ void Store::applyToProjections(const Event &e, qint64 seq)
     case EventType::TicketNoShow:
         p.end.bind(1, e.ticket).bind(2, std::string("no_show")).bind(3, e.at).exec();
         p.endSession.bind(1, e.ticket).bind(2, e.at).bind(3, std::string("no_show")).exec();
-        p.windowCurrent.bind(1, qint64(e.window)).bindNull(2).exec();
         break;
     case EventType::TicketTransferred:
         p.transfer.bind(1, e.ticket).bindOptional(2, e.service).bindOptional(3, qint64(e.targetWindow)).exec();
         p.endSession.bind(1, e.ticket).bind(2, e.at).bind(3, std::string("transferred")).exec();
-        p.windowCurrent.bind(1, qint64(e.window)).bindNull(2).exec();
         break;
     case EventType::TicketFinished:
         p.finish.bind(1, e.ticket).bind(2, e.at).exec();
         p.endSession.bind(1, e.ticket).bind(2, e.at).bind(3, std::string("finished")).exec();
-        p.windowCurrent.bind(1, qint64(e.window)).bindNull(2).exec();
         break;
     case EventType::TicketCancelled:
         p.end.bind(1, e.ticket).bind(2, std::string("cancelled")).bind(3, e.at).exec();

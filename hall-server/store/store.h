@@ -78,7 +78,7 @@ struct CommitEntry {
 class Store
 {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
     static constexpr qint64 kIdempotencyRetentionMs = 7LL * 24 * 3600 * 1000;
 
     ~Store();
