@@ -115,9 +115,42 @@ INSERT INTO service_sessions (id, ticket, window, clerk, called_at, started_at, 
     R"SQL(
 UPDATE tickets SET status = 'expired', ended_at = COALESCE(called_at, issued_at)
   WHERE ended_at IS NULL AND day < (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'day');
+-- Sessions are rebuilt from the journal: version 2 recovered version 1's from the tickets
+-- (the last call only, timed by a recall if there was one, and left open when the ticket was
+-- transferred), and from now on a session is closed through its ticket's pointer, so an
+-- orphaned open session would stay open for good. One session per ticket_called, as the store
+-- writes them.
+CREATE TEMP TABLE m3_ev (seq INTEGER PRIMARY KEY, at INTEGER, type TEXT, ticket INTEGER, window INTEGER, clerk TEXT);
+INSERT INTO m3_ev
+  SELECT seq, at, type, CAST(json_extract(data, '$.ticket') AS INTEGER) AS ticket,
+         json_extract(data, '$.window') AS window, json_extract(data, '$.clerk') AS clerk
+  FROM events WHERE type IN ('ticket_called', 'service_started', 'ticket_no_show', 'ticket_finished', 'ticket_transferred');
+CREATE INDEX temp.m3_ev_ticket ON m3_ev(ticket, seq);
+CREATE TEMP TABLE m3_calls AS
+  SELECT seq, at, ticket, window, clerk,
+         COALESCE(LEAD(seq) OVER (PARTITION BY ticket ORDER BY seq), 9223372036854775807) AS next_call
+  FROM m3_ev WHERE type = 'ticket_called';
+DELETE FROM service_sessions;
+INSERT INTO service_sessions (id, ticket, window, clerk, called_at, started_at, ended_at, outcome)
+  SELECT c.seq, c.ticket, c.window, c.clerk, c.at,
+         (SELECT MIN(s.at) FROM m3_ev s WHERE s.ticket = c.ticket AND s.seq > c.seq AND s.seq < c.next_call
+            AND s.type = 'service_started'),
+         e.at,
+         CASE e.type WHEN 'ticket_no_show' THEN 'no_show' WHEN 'ticket_finished' THEN 'finished'
+                     WHEN 'ticket_transferred' THEN 'transferred' END
+  FROM m3_calls c
+  LEFT JOIN m3_ev e ON e.seq = (SELECT MIN(x.seq) FROM m3_ev x WHERE x.ticket = c.ticket AND x.seq > c.seq AND x.seq < c.next_call
+                                  AND x.type IN ('ticket_no_show', 'ticket_finished', 'ticket_transferred'));
+-- Finishing straight from a call counts service from the call, as the store does.
+UPDATE service_sessions SET started_at = called_at WHERE outcome = 'finished' AND started_at IS NULL;
+-- Still open at a day_started: expired then.
+UPDATE service_sessions SET outcome = 'expired',
+    ended_at = (SELECT MIN(d.at) FROM events d WHERE d.seq > service_sessions.id AND d.type = 'day_started')
+  WHERE ended_at IS NULL AND EXISTS (SELECT 1 FROM events d WHERE d.seq > service_sessions.id AND d.type = 'day_started');
 ALTER TABLE tickets ADD COLUMN session INTEGER;
-UPDATE tickets SET session = (SELECT MAX(s.id) FROM service_sessions s WHERE s.ticket = tickets.id AND s.ended_at IS NULL)
-  WHERE ended_at IS NULL;
+UPDATE tickets SET session = (SELECT MAX(c.seq) FROM m3_calls c WHERE c.ticket = tickets.id) WHERE ended_at IS NULL;
+DROP TABLE temp.m3_calls;
+DROP TABLE temp.m3_ev;
 DROP INDEX tickets_open;
 DROP INDEX tickets_finished;
 DROP INDEX service_sessions_open;
@@ -134,7 +167,11 @@ CREATE TABLE idempotency_v3 (
   created_at INTEGER NOT NULL,
   PRIMARY KEY (request_id, device)
 ) WITHOUT ROWID;
-INSERT INTO idempotency_v3 (request_id, device, reply, created_at) SELECT request_id, device, reply, created_at FROM idempotency;
+-- Version 1 recorded no age (0 after version 2): they count from this upgrade, not from 1970.
+INSERT INTO idempotency_v3 (request_id, device, reply, created_at)
+  SELECT request_id, device, reply,
+         CASE created_at WHEN 0 THEN CAST(strftime('%s', 'now') AS INTEGER) * 1000 ELSE created_at END
+  FROM idempotency;
 DROP TABLE idempotency;
 ALTER TABLE idempotency_v3 RENAME TO idempotency;
 )SQL",

@@ -18,6 +18,8 @@ namespace hall::store {
 using namespace hall::engine;
 
 namespace {
+const char *const kFindReplySql = "SELECT reply FROM idempotency WHERE request_id = ?2 AND device = ?1";
+
 [[noreturn]] void fail(sqlite3 *db, const std::string &what)
 {
     throw StoreFailure{what + ": " + (db ? sqlite3_errmsg(db) : "no database")};
@@ -133,7 +135,7 @@ struct Store::Prepared {
         , rollback(db, "ROLLBACK")
         , insertEvent(db, "INSERT INTO events (at, type, data) VALUES (?1, ?2, ?3)")
         , insertIdempotency(db, "INSERT INTO idempotency (device, request_id, reply, created_at) VALUES (?1, ?2, ?3, ?4)")
-        , findReply(db, "SELECT reply FROM idempotency WHERE request_id = ?2 AND device = ?1")
+        , findReply(db, kFindReplySql)
         , pruneIdempotency(db, "DELETE FROM idempotency WHERE created_at < ?1")
         , setDay(db, "UPDATE meta SET value = ?1 WHERE key = 'day'")
         // Both run before the day changes in meta: open tickets all belong to the day that ends.
@@ -207,6 +209,9 @@ std::unique_ptr<Store> Store::open(const QString &path, const OpenOptions &optio
     sqlite3_extended_result_codes(store->m_db, 1);
     // A reader (hallctl status) waits for the writer's checkpoint instead of failing at once.
     sqlite3_busy_timeout(store->m_db, 5000);
+    // REPLACE deletes the row it replaces without firing DELETE triggers unless this is on, which
+    // would let "REPLACE INTO events" rewrite the append-only journal.
+    sqlite3_exec(store->m_db, "PRAGMA recursive_triggers = ON", nullptr, nullptr, nullptr);
 
     try {
         Statement version(store->m_db, "PRAGMA user_version");
@@ -220,6 +225,17 @@ std::unique_ptr<Store> Store::open(const QString &path, const OpenOptions &optio
                                     "run a newer hall-server, never an older one, on this database")
                          .arg(path).arg(store->m_version).arg(kSchemaVersion);
             return nullptr;
+        }
+        if (store->m_version > 0) {
+            // Someone else's database may use user_version too; it must stay untouched.
+            Statement meta(store->m_db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('meta', 'events')");
+            meta.step();
+            const qint64 n = meta.int64(0);
+            meta.reset();
+            if (n != 2) {
+                *error = QStringLiteral("%1: not a hall database (schema version %2 but no hall journal)").arg(path).arg(store->m_version);
+                return nullptr;
+            }
         }
         if (store->m_version == 0) {
             Statement tables(store->m_db, "SELECT count(*) FROM sqlite_schema");
@@ -594,7 +610,9 @@ bool Store::commit(const std::vector<CommitEntry> &entries, std::vector<std::vec
         }
         p.commit.exec();
     } catch (const StoreFailure &f) {
-        p.rollback.exec();
+        // Not the prepared ROLLBACK: when BEGIN itself failed (busy) or SQLite already rolled
+        // back (disk full), there is no transaction, and that error must not escape.
+        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
         m_lastSeq = seqBefore;
         *error = QStringLiteral("%1: commit failed: %2").arg(m_path, QString::fromStdString(f.message));
         qCWarning(lcStore).noquote() << *error;
@@ -607,9 +625,10 @@ bool Store::commit(const std::vector<CommitEntry> &entries, std::vector<std::vec
 
 std::optional<QByteArray> Store::findReply(const std::string &device, const std::string &requestId)
 {
+    std::optional<Statement> adHoc; // a read-only store has no prepared hot path
     if (!m_sql)
-        return std::nullopt;
-    Statement &q = m_sql->findReply;
+        adHoc.emplace(m_db, kFindReplySql);
+    Statement &q = m_sql ? m_sql->findReply : *adHoc;
     q.bind(1, device).bind(2, requestId);
     std::optional<QByteArray> reply;
     if (q.step())
