@@ -85,7 +85,12 @@ int Daemon::start(const QString &configPath, const QString &dbPath)
         return 1;
     }
     m_engine = std::make_unique<Engine>(*loaded.config, m_clock);
-    m_engine->restore(m_store->loadSnapshot(*loaded.config));
+    try {
+        m_engine->restore(m_store->loadSnapshot(*loaded.config));
+    } catch (const store::StoreFailure &f) {
+        qCCritical(lcServer).noquote() << dbPath << ": cannot read the hall state:" << QString::fromStdString(f.message);
+        return 1;
+    }
     tick();
     scheduleRollover();
     qCInfo(lcServer).noquote() << QStringLiteral("ready: hall %1, business day %2, %3 waiting, journal seq %4, epoch %5")
@@ -106,7 +111,14 @@ void Daemon::tick()
     if (!m_store->commit({store::CommitEntry{out.events, {}, {}, {}}}, nullptr, &error)) {
         // The journal is the truth: go back to it rather than run ahead of what is stored.
         qCCritical(lcServer).noquote() << error;
-        m_engine->restore(m_store->loadSnapshot(m_engine->config()));
+        try {
+            m_engine->restore(m_store->loadSnapshot(m_engine->config()));
+        } catch (const store::StoreFailure &f) {
+            // Neither the write nor the read works: serving from memory would hand out numbers
+            // the journal does not hold, so stop and let the supervisor restart us.
+            qCCritical(lcServer).noquote() << "cannot reread the hall state, stopping:" << QString::fromStdString(f.message);
+            QCoreApplication::exit(1);
+        }
         return;
     }
     qCInfo(lcServer).noquote() << "business day" << dayName(m_engine->today()) << "started";
