@@ -3,6 +3,7 @@
 // in under 1 s with a year of history). It prints figures and judges nothing.
 #include "config/hallconfig.h"
 #include "hallsim.h"
+#include "history.h"
 #include "store/store.h"
 
 #include <QByteArray>
@@ -17,7 +18,6 @@
 #include <QLoggingCategory>
 #include <QStorageInfo>
 #include <QTemporaryDir>
-#include <QUuid>
 #include <QtGlobal>
 
 #include <sqlite3.h>
@@ -52,11 +52,6 @@ using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
-// The history has the shape of bench_store's (same simulator, seed and batching), so figures from
-// the two programs describe the same hall. Bump the format when that shape changes.
-constexpr int kHistoryFormat = 1;
-constexpr long kHistoryBatchOps = 10'000;
-constexpr std::uint64_t kHistorySeed = 7;
 // The restart scenario happens at lunchtime of a busy day: the morning's tickets are in memory.
 constexpr Millis kTodayUntilLocal = 13 * kHourMs;
 // A server that neither becomes ready nor exits within this is broken, not slow.
@@ -65,34 +60,6 @@ constexpr int kChildTimeoutMs = 60'000;
 double msBetween(SteadyClock::time_point t0, SteadyClock::time_point t1)
 {
     return std::chrono::duration<double, std::milli>(t1 - t0).count();
-}
-
-double secondsSince(SteadyClock::time_point t0) { return msBetween(t0, SteadyClock::now()) / 1000; }
-
-std::string str(const QString &s) { return s.toStdString(); }
-
-void removeDb(const QString &path)
-{
-    for (const char *suffix : {"", "-wal", "-shm"})
-        QFile::remove(path + QLatin1String(suffix));
-}
-
-// Files written with synchronous=OFF or copied would otherwise be flushed by the server's first
-// durable commit (or by background writeback during a run) and charged to its start-up.
-void fsyncFile(const QString &path)
-{
-    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY);
-    if (fd < 0 || ::fsync(fd) != 0)
-        fatal("cannot fsync " + str(path) + ": " + std::strerror(errno));
-    ::close(fd);
-}
-
-void copyDb(const QString &from, const QString &to)
-{
-    removeDb(to);
-    std::filesystem::copy_file(QFile::encodeName(from).toStdString(), QFile::encodeName(to).toStdString(),
-                               std::filesystem::copy_options::overwrite_existing);
-    fsyncFile(to);
 }
 
 // Reads the file through so its pages are cached whether or not the copy went through the page
@@ -290,166 +257,6 @@ std::string hallDifference(const HallConfig &a, const HallConfig &b)
     return {};
 }
 
-// ---- Simulated history (as bench_store builds it) ---------------------------------------------
-
-struct Hall {
-    HallConfig config;
-    std::unique_ptr<store::Store> store;
-    std::unique_ptr<ManualClock> clock;
-    std::unique_ptr<Engine> engine;
-    std::unique_ptr<HallSim> sim;
-};
-
-// Opens the store without fsyncs (the finished file is fsynced once), rebuilds the engine from
-// its projections as the daemon does, and resumes the clock at `start`, or just after the
-// journal's last event.
-std::unique_ptr<Hall> openHall(const QString &path, const HallConfig &config, std::optional<Millis> start, std::uint64_t seed)
-{
-    auto h = std::make_unique<Hall>();
-    h->config = config;
-    store::OpenOptions options;
-    options.durable = false;
-    QString error;
-    h->store = store::Store::open(path, options, &error);
-    if (!h->store)
-        fatal("Store::open: " + str(error));
-    if (!h->store->syncConfig(h->config, &error))
-        fatal("syncConfig: " + str(error));
-    Millis at = localMidnight(0) + 8 * kHourMs;
-    if (start) {
-        at = *start;
-    } else if (h->store->lastSeq() > 0) {
-        const auto last = h->store->readEvents(h->store->lastSeq() - 1, 1);
-        if (last.empty())
-            fatal("cannot read the journal's last event");
-        at = last.front().event.at + kMinuteMs;
-    }
-    h->clock = std::make_unique<ManualClock>(at);
-    h->engine = std::make_unique<Engine>(h->config, *h->clock);
-    h->engine->restore(h->store->loadSnapshot(h->config));
-    h->sim = std::make_unique<HallSim>(*h->engine, *h->clock, seed);
-    return h;
-}
-
-QByteArray replyFor(const Engine &engine, const Action &a, const Outcome &o)
-{
-    QJsonObject r;
-    r.insert(QLatin1String("ok"), true);
-    r.insert(QLatin1String("op"), QLatin1String(opName(a.op)));
-    if (o.ticket) {
-        r.insert(QLatin1String("ticket"), qint64(o.ticket));
-        if (const Ticket *t = engine.ticket(o.ticket))
-            r.insert(QLatin1String("label"), QString::fromStdString(t->label));
-    }
-    if (a.window)
-        r.insert(QLatin1String("window"), a.window);
-    return QJsonDocument(r).toJson(QJsonDocument::Compact);
-}
-
-// Time-ordered UUIDv7 (RFC 9562, method 1), as terminals send them (docs/protocol.md).
-std::string newRequestId()
-{
-    static qint64 lastMs = 0;
-    static unsigned sub = 0;
-    const qint64 ms = QDateTime::currentMSecsSinceEpoch();
-    sub = ms == lastMs ? (sub + 1) & 0xfff : 0;
-    lastMs = ms;
-    QByteArray b = QUuid::createUuid().toRfc4122();
-    for (int i = 0; i < 6; ++i)
-        b[i] = char((ms >> (40 - 8 * i)) & 0xff);
-    b[6] = char(0x70 | ((sub >> 8) & 0x0f));
-    b[7] = char(sub & 0xff);
-    b[8] = char((b[8] & 0x3f) | 0x80);
-    return QUuid::fromRfc4122(b).toString(QUuid::WithoutBraces).toStdString();
-}
-
-store::CommitEntry nextEntry(Hall &h)
-{
-    Action a;
-    Outcome o = h.sim->step(&a);
-    store::CommitEntry e;
-    e.reply = replyFor(*h.engine, a, o);
-    e.events = std::move(o.events);
-    e.device = a.window ? "counter-" + std::to_string(a.window) : "kiosk-" + std::to_string(1 + o.ticket % 3);
-    e.requestId = newRequestId();
-    return e;
-}
-
-void commitOrDie(Hall &h, const std::vector<store::CommitEntry> &entries)
-{
-    QString error;
-    if (!h.store->commit(entries, nullptr, &error))
-        fatal("Store::commit: " + str(error));
-}
-
-// The server rebuilds its engine from the projections; if they disagreed with the engine that
-// wrote them, the server would start on a different hall than the one simulated.
-void checkConsistent(Hall &h, const char *when)
-{
-    const EngineSnapshot a = h.engine->snapshot();
-    const EngineSnapshot b = h.store->loadSnapshot(h.config);
-    bool same = a.day == b.day && a.lastTicketId == b.lastTicketId && a.lastNumbers == b.lastNumbers && a.tickets.size() == b.tickets.size()
-                && a.windows.size() == b.windows.size() && a.recentServiceSeconds == b.recentServiceSeconds;
-    for (std::size_t i = 0; same && i < a.tickets.size(); ++i)
-        same = a.tickets[i].id == b.tickets[i].id && a.tickets[i].status == b.tickets[i].status && a.tickets[i].window == b.tickets[i].window;
-    for (std::size_t i = 0; same && i < a.windows.size(); ++i)
-        same = a.windows[i].number == b.windows[i].number && a.windows[i].clerk == b.windows[i].clerk
-               && a.windows[i].current == b.windows[i].current && a.windows[i].paused == b.windows[i].paused;
-    if (!same)
-        fatal(std::string("engine and store projections disagree ") + when);
-}
-
-// Checkpoints the WAL into the file (so every copy starts without one, as after a clean stop)
-// and makes the whole file durable.
-void closeHall(std::unique_ptr<Hall> h, const QString &path)
-{
-    h.reset();
-    sqlite3 *db = nullptr;
-    sqlite3_open_v2(QFile::encodeName(path).constData(), &db, SQLITE_OPEN_READWRITE, nullptr);
-    sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
-    sqlite3_close_v2(db);
-    fsyncFile(path);
-}
-
-void buildHistory(const QString &path, const HallConfig &config, long target)
-{
-    removeDb(path);
-    auto h = openHall(path, config, std::nullopt, kHistorySeed);
-    std::vector<store::CommitEntry> batch;
-    batch.reserve(std::size_t(kHistoryBatchOps));
-    long events = 0, ops = 0;
-    const auto t0 = SteadyClock::now();
-    long nextReport = target / 4;
-    std::printf("  progress:");
-    std::fflush(stdout);
-    while (events < target) {
-        // Stop on exactly `target` events: never start a new day (2 events) with 1 event to go.
-        h->sim->holdDay(target - events < 2);
-        batch.push_back(nextEntry(*h));
-        events += long(batch.back().events.size());
-        ++ops;
-        if (long(batch.size()) == kHistoryBatchOps) {
-            commitOrDie(*h, batch);
-            batch.clear();
-            if (events >= nextReport) {
-                std::printf(" %ld%% (%.0f s)", events * 100 / target, secondsSince(t0));
-                std::fflush(stdout);
-                nextReport += target / 4;
-            }
-        }
-    }
-    if (!batch.empty())
-        commitOrDie(*h, batch);
-    std::printf("\n");
-    if (h->store->lastSeq() != target)
-        fatal("history has " + std::to_string(h->store->lastSeq()) + " events instead of " + std::to_string(target));
-    checkConsistent(*h, "after building the history");
-    const int days = h->sim->newDays() + 1;
-    closeHall(std::move(h), path);
-    std::printf("  built: %ld operations, %ld events over %d business days in %.1f s (durable=false, %ld operations per commit)\n", ops,
-                events, days, secondsSince(t0), kHistoryBatchOps);
-}
-
 // Appends the current business day (by the real clock) from 08:00 to 13:00 local time, so a
 // restart finds the day's tickets and open windows in the journal, as on a busy day, and needs
 // no rollover. The events carry today's date and may lie a few hours ahead of the wall clock;
@@ -459,7 +266,7 @@ long appendToday(const QString &path, const HallConfig &config, int *ticketsToda
     const SystemClock wall;
     const int today = Engine(config, wall).businessDay(wall.now());
     const Millis midnight = Millis(today) * kDayMs - Millis(config.utcOffsetMinutes) * kMinuteMs;
-    auto h = openHall(path, config, midnight + 8 * kHourMs, kHistorySeed + 1);
+    auto h = openHall(path, config, false, kHistorySeed + 1, midnight + 8 * kHourMs);
     const qint64 before = h->store->lastSeq();
     // The history stops in the middle of a day. Rolling over first, as the daemon's timer would,
     // lets the simulator decide on today's state instead of on yesterday's open visits.
@@ -742,18 +549,8 @@ int main(int argc, char **argv)
     setUpChildEnvironment();
 
     std::optional<QTemporaryDir> tmp;
-    QString dir;
-    if (!dirArg.isEmpty()) {
-        if (!QDir().mkpath(dirArg))
-            fatal("cannot create " + str(dirArg));
-        dir = QFileInfo(dirArg).absoluteFilePath();
-    } else {
-        tmp.emplace(QStringLiteral(HALL_BENCH_BINARY_DIR "/bench-startup-XXXXXX"));
-        if (!tmp->isValid())
-            tmp.emplace(QStringLiteral("/tmp/bench-startup-XXXXXX"));
-        if (!tmp->isValid())
-            fatal("cannot create a temporary directory");
-        dir = tmp->path();
+    const QString dir = scratchDir(dirArg, "bench-startup", tmp);
+    if (tmp) {
         g_temporaryDir = dir;
         std::atexit(removeTemporaryDir);
     }
@@ -812,7 +609,9 @@ int main(int argc, char **argv)
             std::printf("  history: building %s (cached copy: %s; about a minute per million events)\n", str(cachePath).c_str(),
                         cached.why.c_str());
             std::fflush(stdout);
-            buildHistory(cachePath, hall, history);
+            const BuiltHistory b = buildHistory(cachePath, hall, history);
+            std::printf("  built: %ld operations, %ld events over %d business days in %.1f s (durable=false, %ld operations per commit)\n",
+                        b.ops, b.events, b.days, b.seconds, kHistoryBatchOps);
         }
     }
     const DbInfo cache = inspect(cachePath);

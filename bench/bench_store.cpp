@@ -1,15 +1,11 @@
 // Durable commit cost of the store against the floor SQLite itself sets on the same disk with the
 // same pragmas, single and grouped, on an empty journal and on one holding a year of history.
 #include "hallsim.h"
+#include "history.h"
 #include "store/store.h"
 
-#include <QByteArray>
-#include <QDateTime>
-#include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLoggingCategory>
 #include <QStorageInfo>
 #include <QTemporaryDir>
@@ -17,16 +13,11 @@
 
 #include <sqlite3.h>
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -40,34 +31,12 @@ using SteadyClock = std::chrono::steady_clock;
 namespace {
 
 constexpr int kGroupSize = 64;
-constexpr long kHistoryBatchOps = 10'000;
 constexpr long kMinGroupCommits = 200; // enough samples for a p99 of the per-commit latency
 constexpr int kRounds = 10;
-constexpr int kHistoryFormat = 1; // bump when the simulated history changes shape
 
 double microsSince(SteadyClock::time_point t0, SteadyClock::time_point t1)
 {
     return std::chrono::duration<double, std::micro>(t1 - t0).count();
-}
-
-double secondsSince(SteadyClock::time_point t0) { return microsSince(t0, SteadyClock::now()) / 1e6; }
-
-std::string str(const QString &s) { return s.toStdString(); }
-
-void removeDb(const QString &path)
-{
-    for (const char *suffix : {"", "-wal", "-shm"})
-        QFile::remove(path + QLatin1String(suffix));
-}
-
-// Files written with synchronous=OFF or copied would otherwise be flushed by the first fsync of a
-// measured commit (or by background writeback during the measurement) and be charged to it.
-void fsyncFile(const QString &path)
-{
-    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY);
-    if (fd < 0 || ::fsync(fd) != 0)
-        fatal("cannot fsync " + str(path) + ": " + std::strerror(errno));
-    ::close(fd);
 }
 
 // ---- Raw SQLite helpers --------------------------------------------------------------------
@@ -76,16 +45,6 @@ void rawCheck(sqlite3 *db, int rc, const char *what)
 {
     if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
         fatal(std::string(what) + ": " + sqlite3_errmsg(db));
-}
-
-void rawExec(sqlite3 *db, const char *sql)
-{
-    char *msg = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
-        const std::string text = msg ? msg : "?";
-        sqlite3_free(msg);
-        fatal(std::string(sql) + ": " + text);
-    }
 }
 
 std::string rawText(sqlite3 *db, const char *sql)
@@ -203,67 +162,7 @@ private:
     long m_n = 0;
 };
 
-// ---- A hall on a store ----------------------------------------------------------------------
-
-struct Hall {
-    HallConfig config = benchConfig();
-    std::unique_ptr<store::Store> store;
-    std::unique_ptr<ManualClock> clock;
-    std::unique_ptr<Engine> engine;
-    std::unique_ptr<HallSim> sim;
-};
-
-std::unique_ptr<store::Store> openStore(const QString &path, bool durable)
-{
-    store::OpenOptions options;
-    options.durable = durable;
-    QString error;
-    auto s = store::Store::open(path, options, &error);
-    if (!s)
-        fatal("Store::open: " + str(error));
-    return s;
-}
-
-// Opens the store, rebuilds the engine from its projections (as the daemon does) and resumes the
-// hall's clock just after the journal's last event.
-std::unique_ptr<Hall> openHall(const QString &path, bool durable, std::uint64_t seed)
-{
-    auto h = std::make_unique<Hall>();
-    h->store = openStore(path, durable);
-    QString error;
-    if (!h->store->syncConfig(h->config, &error))
-        fatal("syncConfig: " + str(error));
-    Millis start = localMidnight(0) + 8 * kHourMs;
-    if (h->store->lastSeq() > 0) {
-        const auto last = h->store->readEvents(h->store->lastSeq() - 1, 1);
-        if (last.empty())
-            fatal("cannot read the journal's last event");
-        start = last.front().event.at + kMinuteMs;
-    }
-    h->clock = std::make_unique<ManualClock>(start);
-    h->engine = std::make_unique<Engine>(h->config, *h->clock);
-    h->engine->restore(h->store->loadSnapshot(h->config));
-    h->sim = std::make_unique<HallSim>(*h->engine, *h->clock, seed);
-    return h;
-}
-
-QByteArray replyFor(const Engine &engine, const Action &a, const Outcome &o)
-{
-    QJsonObject r;
-    r.insert(QLatin1String("ok"), true);
-    r.insert(QLatin1String("op"), QLatin1String(opName(a.op)));
-    if (o.ticket) {
-        r.insert(QLatin1String("ticket"), qint64(o.ticket));
-        if (const Ticket *t = engine.ticket(o.ticket))
-            r.insert(QLatin1String("label"), QString::fromStdString(t->label));
-    }
-    if (a.window)
-        r.insert(QLatin1String("window"), a.window);
-    return QJsonDocument(r).toJson(QJsonDocument::Compact);
-}
-
-// Terminals send time-ordered UUIDs (version 7, RFC 9562; docs/protocol.md), so each device's
-// records land at the end of its range of the idempotency B-tree. Random version-4 UUIDs
+// Terminals send time-ordered UUIDs (history.h's uuid7). Random version-4 UUIDs
 // (--request-ids uuid4) show what a client that ignores that rule costs; sequential ids
 // (--request-ids sequential) are the ideal case.
 enum class RequestIds { Uuid7, Uuid4, Sequential };
@@ -294,45 +193,10 @@ std::string newRequestId()
     }
     case RequestIds::Uuid4:
         return QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString();
-    case RequestIds::Uuid7: {
-        // 48-bit Unix milliseconds, version 7, a 12-bit counter within the millisecond (RFC 9562
-        // method 1), then random bits.
-        static qint64 lastMs = 0;
-        static unsigned sub = 0;
-        const qint64 ms = QDateTime::currentMSecsSinceEpoch();
-        sub = ms == lastMs ? (sub + 1) & 0xfff : 0;
-        lastMs = ms;
-        QByteArray b = QUuid::createUuid().toRfc4122();
-        for (int i = 0; i < 6; ++i)
-            b[i] = char((ms >> (40 - 8 * i)) & 0xff);
-        b[6] = char(0x70 | ((sub >> 8) & 0x0f));
-        b[7] = char(sub & 0xff);
-        b[8] = char((b[8] & 0x3f) | 0x80);
-        return QUuid::fromRfc4122(b).toString(QUuid::WithoutBraces).toStdString();
-    }
+    case RequestIds::Uuid7:
+        return uuid7();
     }
     return {};
-}
-
-// Every event of the outcome is committed, DayStarted included: dropping it would leave
-// yesterday's tickets open in the projections.
-store::CommitEntry nextEntry(Hall &h, const std::string &device)
-{
-    Action a;
-    Outcome o = h.sim->step(&a);
-    store::CommitEntry e;
-    e.reply = replyFor(*h.engine, a, o);
-    e.events = std::move(o.events);
-    e.device = device.empty() ? (a.window ? "counter-" + std::to_string(a.window) : "kiosk-" + std::to_string(1 + o.ticket % 3)) : device;
-    e.requestId = newRequestId();
-    return e;
-}
-
-void commitOrDie(Hall &h, const std::vector<store::CommitEntry> &entries)
-{
-    QString error;
-    if (!h.store->commit(entries, nullptr, &error))
-        fatal("Store::commit: " + str(error));
 }
 
 // `commits` calls of Store::commit with `groupSize` operations each. A commit's latency runs from
@@ -347,7 +211,7 @@ void runOps(Hall &h, long groupSize, long commits, Series *into)
         const auto t0 = SteadyClock::now();
         entries.clear();
         for (long k = 0; k < groupSize; ++k)
-            entries.push_back(nextEntry(h, std::string()));
+            entries.push_back(nextEntry(h, newRequestId));
         const auto t1 = SteadyClock::now();
         commitOrDie(h, entries);
         const auto t2 = SteadyClock::now();
@@ -372,48 +236,13 @@ void runOps(Hall &h, long groupSize, long commits, Series *into)
     }
 }
 
-// The engine and the projections must describe the same hall after the run; otherwise the
-// benchmark lost events or the store has a bug, and its figures mean nothing.
-void checkConsistent(Hall &h, const char *when)
+void printAgreement(const char *when, const Agreement &a)
 {
-    const EngineSnapshot a = h.engine->snapshot();
-    const EngineSnapshot b = h.store->loadSnapshot(h.config);
-    std::vector<std::string> diffs;
-    if (a.day != b.day)
-        diffs.push_back("day " + std::to_string(a.day) + " vs " + std::to_string(b.day));
-    if (a.lastTicketId != b.lastTicketId)
-        diffs.push_back("lastTicketId " + std::to_string(a.lastTicketId) + " vs " + std::to_string(b.lastTicketId));
-    if (a.lastNumbers != b.lastNumbers)
-        diffs.push_back("lastNumbers differ");
-    if (a.tickets.size() != b.tickets.size())
-        diffs.push_back("tickets " + std::to_string(a.tickets.size()) + " vs " + std::to_string(b.tickets.size()));
-    for (std::size_t i = 0; i < std::min(a.tickets.size(), b.tickets.size()) && diffs.size() < 5; ++i) {
-        const Ticket &x = a.tickets[i], &y = b.tickets[i];
-        const bool same = x.id == y.id && x.status == y.status && x.service == y.service && x.label == y.label && x.window == y.window
-                          && x.clerk == y.clerk && x.calledAt == y.calledAt && x.firstCalledAt == y.firstCalledAt
-                          && x.servingAt == y.servingAt && x.endedAt == y.endedAt && x.recalls == y.recalls && x.transfers == y.transfers
-                          && x.priority == y.priority && x.queuedAt == y.queuedAt && x.targetWindow == y.targetWindow;
-        if (!same)
-            diffs.push_back("ticket " + std::to_string(x.id) + " (" + x.label + ") differs");
-    }
-    if (a.windows.size() != b.windows.size())
-        diffs.push_back("windows " + std::to_string(a.windows.size()) + " vs " + std::to_string(b.windows.size()));
-    for (std::size_t i = 0; i < std::min(a.windows.size(), b.windows.size()); ++i) {
-        const WindowState &x = a.windows[i], &y = b.windows[i];
-        if (x.number != y.number || x.clerk != y.clerk || x.paused != y.paused || x.current != y.current)
-            diffs.push_back("window " + std::to_string(x.number) + " differs");
-    }
-    if (a.recentServiceSeconds != b.recentServiceSeconds)
-        diffs.push_back("recent service times differ");
-    if (!diffs.empty()) {
-        std::string all;
-        for (const auto &d : diffs)
-            all += "\n    " + d;
-        fatal(std::string("engine and store projections disagree ") + when + ":" + all);
-    }
     std::printf("  consistency %s: engine state == store projections (%zu tickets, %zu windows, %lld events in the journal)\n", when,
-                a.tickets.size(), a.windows.size(), h.store->lastSeq());
+                a.tickets, a.windows, a.events);
 }
+
+void reportConsistent(Hall &h, const char *when) { printAgreement(when, checkConsistent(h, when)); }
 
 struct StartupResult {
     Stats ms;
@@ -464,50 +293,13 @@ long journalLength(const QString &path, std::string *why)
     return n;
 }
 
-void buildHistory(const QString &path, long target)
+void buildAndReportHistory(const QString &path, long target)
 {
-    removeDb(path);
-    auto h = openHall(path, false, 7);
-    std::vector<store::CommitEntry> batch;
-    batch.reserve(std::size_t(kHistoryBatchOps));
-    long events = 0, ops = 0;
-    const auto t0 = SteadyClock::now();
-    long nextReport = target / 4;
-    std::printf("  progress:");
-    std::fflush(stdout);
-    while (events < target) {
-        // Stop on exactly `target` events: never start a new day (2 events) with 1 event to go.
-        h->sim->holdDay(target - events < 2);
-        // Terminals name themselves, in the history as in the measured operations.
-        batch.push_back(nextEntry(*h, std::string()));
-        events += long(batch.back().events.size());
-        ++ops;
-        if (long(batch.size()) == kHistoryBatchOps) {
-            commitOrDie(*h, batch);
-            batch.clear();
-            if (events >= nextReport) {
-                std::printf(" %ld%% (%.0f s)", events * 100 / target, secondsSince(t0));
-                std::fflush(stdout);
-                nextReport += target / 4;
-            }
-        }
-    }
-    if (!batch.empty())
-        commitOrDie(*h, batch);
-    std::printf("\n");
-    if (h->store->lastSeq() != target)
-        fatal("history has " + std::to_string(h->store->lastSeq()) + " events instead of " + std::to_string(target));
-    checkConsistent(*h, "after building the history");
-    const int days = h->sim->newDays() + 1;
-    h.reset();
-    sqlite3 *db = nullptr;
-    sqlite3_open_v2(QFile::encodeName(path).constData(), &db, SQLITE_OPEN_READWRITE, nullptr);
-    rawExec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
-    sqlite3_close_v2(db);
-    fsyncFile(path);
+    const BuiltHistory b = buildHistory(path, benchConfig(), target, newRequestId);
+    printAgreement("after building the history", b.agreed);
     std::printf("  built: %ld operations, %ld events over %d business days (%.0f events/day) in %.1f s (%.0f events/s; "
                 "durable=false, %ld operations per commit)\n",
-                ops, events, days, double(events) / days, secondsSince(t0), double(events) / secondsSince(t0), kHistoryBatchOps);
+                b.ops, b.events, b.days, double(b.events) / b.days, b.seconds, double(b.events) / b.seconds, kHistoryBatchOps);
 }
 
 // ---- Output ----------------------------------------------------------------------------------
@@ -623,19 +415,7 @@ int main(int argc, char **argv)
     QLoggingCategory::setFilterRules(QStringLiteral("hall.server.store.info=false\nhall.server.store.debug=false"));
 
     std::optional<QTemporaryDir> tmp;
-    QString dir;
-    if (!dirArg.isEmpty()) {
-        if (!QDir().mkpath(dirArg))
-            fatal("cannot create " + str(dirArg));
-        dir = QFileInfo(dirArg).absoluteFilePath();
-    } else {
-        tmp.emplace(QStringLiteral(HALL_BENCH_BINARY_DIR "/bench-store-XXXXXX"));
-        if (!tmp->isValid())
-            tmp.emplace(QStringLiteral("/tmp/bench-store-XXXXXX"));
-        if (!tmp->isValid())
-            fatal("cannot create a temporary directory");
-        dir = tmp->path();
-    }
+    const QString dir = scratchDir(dirArg, "bench-store", tmp);
     const QStorageInfo disk(dir);
     const long blockOps = std::max(1L, (ops + kRounds - 1) / kRounds);
     const long groupCommits = std::max(kMinGroupCommits, (ops + kGroupSize - 1) / kGroupSize);
@@ -666,14 +446,12 @@ int main(int argc, char **argv)
             historySource = "built";
             std::printf("  history database: building %s (cached copy: %s)\n", str(cachePath).c_str(), why.c_str());
             std::fflush(stdout);
-            buildHistory(cachePath, history);
+            buildAndReportHistory(cachePath, history);
         }
         // Measurements append to a copy so the cached history keeps its exact length.
-        removeDb(workPath);
+        removeDb(workPath); // outside the timing: deleting the last run's copy is no part of copying
         const auto c0 = SteadyClock::now();
-        std::filesystem::copy_file(QFile::encodeName(cachePath).toStdString(), QFile::encodeName(workPath).toStdString(),
-                                   std::filesystem::copy_options::overwrite_existing);
-        fsyncFile(workPath);
+        copyDb(cachePath, workPath);
         std::printf("  working copy: %.0f MB, copied and fsynced in %.1f s\n", double(QFileInfo(workPath).size()) / 1e6, secondsSince(c0));
         startupHist = measureStartup(workPath, benchConfig(), 7);
         std::printf("  Store::open + loadSnapshot (page cache warm): first %.1f ms, median of 7 %.1f ms, max %.1f ms; %zu tickets in the "
@@ -685,11 +463,11 @@ int main(int argc, char **argv)
     raw.run(warmupOps, nullptr);
     const QString emptyPath = dir + QStringLiteral("/store-empty.db");
     removeDb(emptyPath);
-    auto empty = openHall(emptyPath, true, 1);
+    auto empty = openHall(emptyPath, benchConfig(), true, 1);
     runOps(*empty, 1, warmupOps, nullptr);
     std::unique_ptr<Hall> hist;
     if (!skipHistory) {
-        hist = openHall(workPath, true, 1);
+        hist = openHall(workPath, benchConfig(), true, 1);
         runOps(*hist, 1, warmupOps, nullptr);
     }
     std::printf("\npragmas: raw %s\n         store %s\n", pragmas(raw.handle()).c_str(), pragmas(empty->store->handle()).c_str());
@@ -731,9 +509,9 @@ int main(int argc, char **argv)
         printGroup("store with history", groupHist);
 
     std::printf("\nchecks\n");
-    checkConsistent(*empty, "of the empty store after (b) and (c)");
+    reportConsistent(*empty, "of the empty store after (b) and (c)");
     if (hist)
-        checkConsistent(*hist, "of the history store after (b) and (c)");
+        reportConsistent(*hist, "of the history store after (b) and (c)");
     empty.reset();
     hist.reset();
     const StartupResult startupEmpty = measureStartup(emptyPath, benchConfig(), 7);

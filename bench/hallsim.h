@@ -34,7 +34,6 @@ inline constexpr Millis kDayMs = 24 * kHourMs;
     std::exit(2);
 }
 
-// Local midnight (UTC+8) of Monday 2024-03-04 plus dayOffset days, as UTC milliseconds.
 // A positive count from the command line; anything else ends the program with a message.
 inline long parseCount(const char *s, const char *option)
 {
@@ -45,6 +44,7 @@ inline long parseCount(const char *s, const char *option)
     return v;
 }
 
+// Local midnight (UTC+8) of Monday 2024-03-04 plus dayOffset days, as UTC milliseconds.
 inline Millis localMidnight(int dayOffset)
 {
     using namespace std::chrono;

@@ -1,58 +1,28 @@
 // Unit tests of the queue engine. Every refusal is checked for its exact error code and for
 // leaving the engine untouched, because terminals rely on "refused" meaning "nothing happened".
 #include "engine/engine.h"
+#include "testhall.h"
 
 #include <QtTest>
 
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
-#include <sstream>
 
 using namespace hall::engine;
+using namespace testhall;
 
 namespace {
 
-// The spec states times as local wall-clock times in the hall (UTC+8); the engine works in UTC.
-// Day 0 is Monday 2024-03-04.
-Millis localTime(int hour, int minute, int second = 0, int dayOffset = 0)
-{
-    using namespace std::chrono;
-    const sys_days date = sys_days{year{2024} / March / 4} + days{dayOffset};
-    const auto local = date.time_since_epoch() + hours{hour} + minutes{minute} + seconds{second};
-    return duration_cast<milliseconds>(local - hours{8}).count();
-}
-
 HallConfig makeConfig()
 {
-    HallConfig c;
-    c.hallId = "test-hall";
-    c.nameZh = "测试大厅";
-    c.nameEn = "Test hall";
-    c.services = {
-        Service{.code = "NEW", .prefix = 'A', .nameZh = "新办", .nameEn = "New", .estimatedServiceSeconds = 600},
-        Service{.code = "RENEW", .prefix = 'B', .nameZh = "换领", .nameEn = "Renewal", .estimatedServiceSeconds = 300},
-        // A tiny limit keeps the daily-limit test short.
-        Service{.code = "PICKUP", .prefix = 'C', .nameZh = "领证", .nameEn = "Pick-up",
-                .estimatedServiceSeconds = 120, .dailyLimit = 3},
-    };
-    c.windows = {
-        WindowConfig{.number = 1, .name = "1号窗口", .services = {"NEW"}},
-        WindowConfig{.number = 2, .name = "2号窗口", .services = {"RENEW", "NEW"}},
-        WindowConfig{.number = 3, .name = "3号窗口", .services = {"RENEW"}},
-        WindowConfig{.number = 4, .name = "4号窗口", .services = {"PICKUP"}},
-    };
-    for (int i = 1; i <= 5; ++i) {
-        Clerk clerk;
-        clerk.id = "c" + std::to_string(i);
-        clerk.name = "Clerk " + std::to_string(i);
-        c.clerks.push_back(clerk);
-    }
+    HallConfig c = fourWindowHall();
+    c.services[2].dailyLimit = 3; // PICKUP: a tiny limit keeps the daily-limit test short
     return c;
 }
 
-QByteArray bytes(const std::string &s) { return QByteArray::fromStdString(s); }
 QByteArray nameOf(TicketStatus s) { return toString(s); }
 QByteArray nameOf(EventType t) { return toString(t); }
 QByteArray nameOf(Priority p) { return toString(p); }
@@ -72,118 +42,6 @@ QByteArray outcomeText(const Outcome &o)
     if (o.ok())
         return "ok: " + typesOf(o.events);
     return codeOf(o) + ": " + bytes(o.error->message);
-}
-
-std::string ticketText(const Ticket &t)
-{
-    std::ostringstream s;
-    s << '#' << t.id << ' ' << t.label << ' ' << t.service << '/' << t.originalService << " n=" << t.number
-      << " day=" << t.day << ' ' << toString(t.priority) << ' ' << toString(t.status) << " issued=" << t.issuedAt
-      << " queued=" << t.queuedAt << " called=" << t.calledAt << " first=" << t.firstCalledAt
-      << " serving=" << t.servingAt << " ended=" << t.endedAt << " window=" << t.window
-      << " target=" << t.targetWindow << " clerk=" << t.clerk << " recalls=" << t.recalls
-      << " transfers=" << t.transfers;
-    return s.str();
-}
-
-std::string windowText(const WindowState &w)
-{
-    std::ostringstream s;
-    s << "window " << w.number << " clerk=" << w.clerk << " paused=" << w.paused << " current=" << w.current
-      << " opened=" << w.openedAt;
-    return s.str();
-}
-
-template<typename Map>
-std::string mapText(const Map &m)
-{
-    std::ostringstream s;
-    for (const auto &[key, value] : m) {
-        s << key << ':';
-        if constexpr (std::is_same_v<std::decay_t<decltype(value)>, int>) {
-            s << value;
-        } else {
-            for (int v : value)
-                s << ' ' << v;
-        }
-        s << ';';
-    }
-    return s.str();
-}
-
-QByteArray differs(const char *what, const std::string &expected, const std::string &actual)
-{
-    return QByteArray(what) + " differs: expected [" + bytes(expected) + "] got [" + bytes(actual) + "]";
-}
-
-// Empty when equal; otherwise names the first difference, so a failure is readable.
-QByteArray snapshotDifference(const EngineSnapshot &expected, const EngineSnapshot &actual)
-{
-    if (expected.day != actual.day)
-        return differs("day", std::to_string(expected.day), std::to_string(actual.day));
-    if (expected.lastTicketId != actual.lastTicketId)
-        return differs("lastTicketId", std::to_string(expected.lastTicketId), std::to_string(actual.lastTicketId));
-    if (expected.lastNumbers != actual.lastNumbers)
-        return differs("lastNumbers", mapText(expected.lastNumbers), mapText(actual.lastNumbers));
-    for (std::size_t i = 0; i < std::max(expected.tickets.size(), actual.tickets.size()); ++i) {
-        const std::string e = i < expected.tickets.size() ? ticketText(expected.tickets[i]) : "(none)";
-        const std::string a = i < actual.tickets.size() ? ticketText(actual.tickets[i]) : "(none)";
-        if (e != a)
-            return differs("ticket", e, a);
-    }
-    for (std::size_t i = 0; i < std::max(expected.windows.size(), actual.windows.size()); ++i) {
-        const std::string e = i < expected.windows.size() ? windowText(expected.windows[i]) : "(none)";
-        const std::string a = i < actual.windows.size() ? windowText(actual.windows[i]) : "(none)";
-        if (e != a)
-            return differs("window", e, a);
-    }
-    if (expected.recentServiceSeconds != actual.recentServiceSeconds)
-        return differs("recentServiceSeconds", mapText(expected.recentServiceSeconds), mapText(actual.recentServiceSeconds));
-    return {};
-}
-
-// Everything the server and boards can ask the engine, one fact per line. A closed window prints
-// the same whether the engine remembers it or not: snapshots keep only windows with some state.
-std::string queriesText(const Engine &e)
-{
-    std::ostringstream s;
-    s << "today=" << e.today() << " lastTicket=" << e.lastTicketId() << " waiting=" << e.waitingTotal() << '\n';
-    for (const Service &svc : e.config().services) {
-        s << "service " << svc.code << " last=" << e.lastNumber(svc.code) << " waiting=" << e.waitingCount(svc.code)
-          << " open=" << e.openWindowsFor(svc.code) << " average=" << e.averageServiceSeconds(svc.code)
-          << " estimate=" << e.estimatedWaitSeconds(svc.code) << " order:";
-        for (TicketId id : e.waitingFor(svc.code))
-            s << ' ' << id;
-        s << '\n';
-    }
-    for (const WindowConfig &cfg : e.config().windows) {
-        const WindowState *w = e.window(cfg.number);
-        s << "window " << cfg.number << " clerk=" << (w ? w->clerk : "") << " paused=" << (w && w->paused)
-          << " current=" << (w ? w->current : 0) << '\n';
-    }
-    for (const auto &[id, t] : e.tickets()) {
-        const Ticket *found = e.ticket(id);
-        s << (found ? ticketText(*found) : "missing #" + std::to_string(id)) << " ahead=" << e.peopleAhead(id) << '\n';
-    }
-    return s.str();
-}
-
-QByteArray firstDifferentLine(const std::string &expected, const std::string &actual)
-{
-    std::istringstream e(expected), a(actual);
-    std::string le, la;
-    for (int line = 1;; ++line) {
-        const bool moreE = bool(std::getline(e, le));
-        const bool moreA = bool(std::getline(a, la));
-        if (!moreE && !moreA)
-            return {};
-        if (!moreE)
-            le = "(end)";
-        if (!moreA)
-            la = "(end)";
-        if (le != la)
-            return differs(("query line " + std::to_string(line)).c_str(), le, la);
-    }
 }
 
 // Owns a clock and an engine, and keeps every event any operation emitted, as the store would.
@@ -239,6 +97,33 @@ private:
     std::vector<Event> m_journal;
 };
 
+struct CalledVisitors {
+    std::vector<TicketId> tickets; // in issue order; the first is at window 1
+    QByteArray failure;            // the first step that failed, for the test to fail with
+};
+
+// Where the tests of operations on a window's current visitor start: clerk c1 opens window 1,
+// `count` NEW visitors get tickets, and the first of them is called, at `calledAt` if given.
+// Reports a failure instead of asserting so that the test, not this helper, stops on it.
+CalledVisitors callFirstVisitor(Hall &h, int count, std::optional<Millis> calledAt = std::nullopt)
+{
+    CalledVisitors v;
+    const auto step = [&v](const Outcome &out) {
+        if (v.failure.isEmpty() && !out.ok())
+            v.failure = outcomeText(out);
+        return out.ticket;
+    };
+    step(h.signIn(1, "c1"));
+    for (int i = 0; i < count; ++i)
+        v.tickets.push_back(step(h.issue("NEW")));
+    if (calledAt)
+        h.clock().set(*calledAt);
+    const TicketId called = step(h.callNext(1));
+    if (v.failure.isEmpty() && called != v.tickets.front())
+        v.failure = "called ticket " + QByteArray::number(called) + " before the first one issued";
+    return v;
+}
+
 using HeldOperation = std::function<Outcome(Hall &, int window, TicketId expected)>;
 
 // The operations on a window's current visitor, by name, so data-driven rows say which one failed.
@@ -279,11 +164,26 @@ void addHeldOperationRows()
         const Outcome refused_ = (call);                                                              \
         QCOMPARE(codeOf(refused_), QByteArray(toString(code)));                                       \
         QVERIFY2(refused_.events.empty(), typesOf(refused_.events).constData());                      \
-        const QByteArray snapshotDiff_ = snapshotDifference(snapshotBefore_, (hall).engine().snapshot()); \
-        QVERIFY2(snapshotDiff_.isEmpty(), snapshotDiff_.constData());                                 \
+        QVERIFY_SAME_SNAPSHOT(snapshotBefore_, (hall).engine().snapshot());                           \
         const QByteArray queryDiff_ = firstDifferentLine(queriesBefore_, queriesText((hall).engine())); \
         QVERIFY2(queryDiff_.isEmpty(), queryDiff_.constData());                                       \
     } while (false)
+
+// The one event an operation by a clerk at a window journals, field by field: boards, terminals
+// and reports each read some of these. Declares `e` for the checks particular to the operation.
+#define QCOMPARE_CLERK_EVENT(e, outcome, eventType, windowNumber, clerkId, atTime) \
+    QCOMPARE((outcome).events.size(), std::size_t(1));                           \
+    const Event &e = (outcome).events.front();                                    \
+    QCOMPARE(nameOf(e.type), QByteArray(eventType));                              \
+    QCOMPARE(e.window, windowNumber);                                             \
+    QCOMPARE(bytes(e.clerk), QByteArray(clerkId));                                \
+    QCOMPARE(e.at, atTime)
+
+// The same for an operation on a visitor, where both the outcome and its event name the ticket.
+#define QCOMPARE_TICKET_EVENT(e, outcome, eventType, ticketId, windowNumber, clerkId, atTime) \
+    QCOMPARE((outcome).ticket, ticketId);                                                   \
+    QCOMPARE_CLERK_EVENT(e, outcome, eventType, windowNumber, clerkId, atTime);             \
+    QCOMPARE(e.ticket, ticketId)
 
 class TestEngine : public QObject
 {
@@ -471,12 +371,7 @@ void TestEngine::signIn()
     Hall h;
     h.setTime(8, 30);
     MUST(in, h.signIn(1, "c1"));
-    QCOMPARE(in.events.size(), std::size_t(1));
-    const Event &e = in.events.front();
-    QCOMPARE(nameOf(e.type), QByteArray("clerk_signed_in"));
-    QCOMPARE(e.window, 1);
-    QCOMPARE(bytes(e.clerk), QByteArray("c1"));
-    QCOMPARE(e.at, localTime(8, 30));
+    QCOMPARE_CLERK_EVENT(e, in, "clerk_signed_in", 1, "c1", localTime(8, 30));
 
     const WindowState *w = h.engine().window(1);
     QVERIFY(w);
@@ -516,12 +411,7 @@ void TestEngine::signOut()
     MUST(in, h.signIn(1, "c1"));
     h.setTime(12, 0);
     MUST(out, h.signOut(1));
-    QCOMPARE(out.events.size(), std::size_t(1));
-    const Event &e = out.events.front();
-    QCOMPARE(nameOf(e.type), QByteArray("clerk_signed_out"));
-    QCOMPARE(e.window, 1);
-    QCOMPARE(bytes(e.clerk), QByteArray("c1"));
-    QCOMPARE(e.at, localTime(12, 0));
+    QCOMPARE_CLERK_EVENT(e, out, "clerk_signed_out", 1, "c1", localTime(12, 0));
     const WindowState *w = h.engine().window(1);
     QVERIFY(!w || w->clerk.empty());
     QCOMPARE(h.engine().openWindowsFor("NEW"), 0);
@@ -564,11 +454,7 @@ void TestEngine::pauseAndResume()
 
     h.setTime(10, 0);
     MUST(p, h.pause(1));
-    QCOMPARE(p.events.size(), std::size_t(1));
-    QCOMPARE(nameOf(p.events[0].type), QByteArray("window_paused"));
-    QCOMPARE(p.events[0].window, 1);
-    QCOMPARE(bytes(p.events[0].clerk), QByteArray("c1"));
-    QCOMPARE(p.events[0].at, localTime(10, 0));
+    QCOMPARE_CLERK_EVENT(e, p, "window_paused", 1, "c1", localTime(10, 0));
     QCOMPARE(h.engine().window(1)->paused, true);
     QCOMPARE(bytes(h.engine().window(1)->clerk), QByteArray("c1"));
     QCOMPARE(h.engine().openWindowsFor("NEW"), 1);
@@ -614,14 +500,7 @@ void TestEngine::callNext()
     MUST(a, h.issue("NEW"));
     h.setTime(9, 5);
     MUST(call, h.callNext(1));
-    QCOMPARE(call.ticket, a.ticket);
-    QCOMPARE(call.events.size(), std::size_t(1));
-    const Event &e = call.events.front();
-    QCOMPARE(nameOf(e.type), QByteArray("ticket_called"));
-    QCOMPARE(e.ticket, a.ticket);
-    QCOMPARE(e.window, 1);
-    QCOMPARE(bytes(e.clerk), QByteArray("c1"));
-    QCOMPARE(e.at, localTime(9, 5));
+    QCOMPARE_TICKET_EVENT(e, call, "ticket_called", a.ticket, 1, "c1", localTime(9, 5));
 
     const Ticket *t = h.engine().ticket(a.ticket);
     QCOMPARE(nameOf(t->status), QByteArray("called"));
@@ -734,32 +613,24 @@ void TestEngine::callNextRefusals()
 void TestEngine::recall()
 {
     Hall h;
-    MUST(in, h.signIn(1, "c1"));
-    MUST(a, h.issue("NEW"));
-    h.setTime(9, 1);
-    MUST(call, h.callNext(1));
+    const CalledVisitors visitors = callFirstVisitor(h, 1, localTime(9, 1));
+    QVERIFY2(visitors.failure.isEmpty(), visitors.failure.constData());
+    const TicketId a = visitors.tickets[0];
 
     h.setTime(9, 2);
     MUST(r1, h.recall(1));
-    QCOMPARE(r1.ticket, a.ticket);
-    QCOMPARE(r1.events.size(), std::size_t(1));
-    const Event &e = r1.events.front();
-    QCOMPARE(nameOf(e.type), QByteArray("ticket_recalled"));
-    QCOMPARE(e.ticket, a.ticket);
-    QCOMPARE(e.window, 1);
-    QCOMPARE(bytes(e.clerk), QByteArray("c1"));
+    QCOMPARE_TICKET_EVENT(e, r1, "ticket_recalled", a, 1, "c1", localTime(9, 2));
     QCOMPARE(e.recalls, 1);
-    QCOMPARE(e.at, localTime(9, 2));
-    const Ticket *t = h.engine().ticket(a.ticket);
+    const Ticket *t = h.engine().ticket(a);
     QCOMPARE(t->recalls, 1);
     QCOMPARE(t->calledAt, localTime(9, 2));
     QCOMPARE(t->firstCalledAt, localTime(9, 1));
     QCOMPARE(nameOf(t->status), QByteArray("called"));
 
     h.setTime(9, 3);
-    MUST(r2, h.recall(1, a.ticket));
+    MUST(r2, h.recall(1, a));
     QCOMPARE(r2.events.front().recalls, 2);
-    QCOMPARE(h.engine().ticket(a.ticket)->recalls, 2);
+    QCOMPARE(h.engine().ticket(a)->recalls, 2);
 
     // Once the visitor is at the counter there is nobody to call for.
     MUST(start, h.startService(1));
@@ -769,25 +640,17 @@ void TestEngine::recall()
 void TestEngine::startService()
 {
     Hall h;
-    MUST(in, h.signIn(1, "c1"));
-    MUST(a, h.issue("NEW"));
-    h.setTime(9, 1);
-    MUST(call, h.callNext(1));
+    const CalledVisitors visitors = callFirstVisitor(h, 1, localTime(9, 1));
+    QVERIFY2(visitors.failure.isEmpty(), visitors.failure.constData());
+    const TicketId a = visitors.tickets[0];
     h.setTime(9, 2);
     MUST(start, h.startService(1));
-    QCOMPARE(start.ticket, a.ticket);
-    QCOMPARE(start.events.size(), std::size_t(1));
-    const Event &e = start.events.front();
-    QCOMPARE(nameOf(e.type), QByteArray("service_started"));
-    QCOMPARE(e.ticket, a.ticket);
-    QCOMPARE(e.window, 1);
-    QCOMPARE(bytes(e.clerk), QByteArray("c1"));
-    QCOMPARE(e.at, localTime(9, 2));
-    const Ticket *t = h.engine().ticket(a.ticket);
+    QCOMPARE_TICKET_EVENT(e, start, "service_started", a, 1, "c1", localTime(9, 2));
+    const Ticket *t = h.engine().ticket(a);
     QCOMPARE(nameOf(t->status), QByteArray("serving"));
     QCOMPARE(t->servingAt, localTime(9, 2));
     QCOMPARE(t->calledAt, localTime(9, 1));
-    QCOMPARE(h.engine().window(1)->current, a.ticket);
+    QCOMPARE(h.engine().window(1)->current, a);
 
     QVERIFY_REFUSED(h, h.startService(1), ErrorCode::TicketAlreadyServing);
 }
@@ -795,22 +658,14 @@ void TestEngine::startService()
 void TestEngine::noShow()
 {
     Hall h;
-    MUST(in, h.signIn(1, "c1"));
-    MUST(a, h.issue("NEW"));
-    MUST(b, h.issue("NEW"));
-    h.setTime(9, 1);
-    MUST(call, h.callNext(1));
+    const CalledVisitors visitors = callFirstVisitor(h, 2, localTime(9, 1));
+    QVERIFY2(visitors.failure.isEmpty(), visitors.failure.constData());
+    const TicketId a = visitors.tickets[0];
+    const TicketId b = visitors.tickets[1];
     h.setTime(9, 4);
     MUST(gone, h.noShow(1));
-    QCOMPARE(gone.ticket, a.ticket);
-    QCOMPARE(gone.events.size(), std::size_t(1));
-    const Event &e = gone.events.front();
-    QCOMPARE(nameOf(e.type), QByteArray("ticket_no_show"));
-    QCOMPARE(e.ticket, a.ticket);
-    QCOMPARE(e.window, 1);
-    QCOMPARE(bytes(e.clerk), QByteArray("c1"));
-    QCOMPARE(e.at, localTime(9, 4));
-    const Ticket *t = h.engine().ticket(a.ticket);
+    QCOMPARE_TICKET_EVENT(e, gone, "ticket_no_show", a, 1, "c1", localTime(9, 4));
+    const Ticket *t = h.engine().ticket(a);
     QCOMPARE(nameOf(t->status), QByteArray("no_show"));
     QCOMPARE(t->endedAt, localTime(9, 4));
     QCOMPARE(h.engine().window(1)->current, TicketId(0));
@@ -819,7 +674,7 @@ void TestEngine::noShow()
     QCOMPARE(h.engine().averageServiceSeconds("NEW"), 600);
 
     MUST(next, h.callNext(1));
-    QCOMPARE(next.ticket, b.ticket);
+    QCOMPARE(next.ticket, b);
     MUST(start, h.startService(1));
     QVERIFY_REFUSED(h, h.noShow(1), ErrorCode::TicketAlreadyServing);
 }
@@ -827,21 +682,13 @@ void TestEngine::noShow()
 void TestEngine::finishFromCalled()
 {
     Hall h;
-    MUST(in, h.signIn(1, "c1"));
-    MUST(a, h.issue("NEW"));
-    h.setTime(9, 10);
-    MUST(call, h.callNext(1));
+    const CalledVisitors visitors = callFirstVisitor(h, 1, localTime(9, 10));
+    QVERIFY2(visitors.failure.isEmpty(), visitors.failure.constData());
+    const TicketId a = visitors.tickets[0];
     h.setTime(9, 14);
     MUST(done, h.finish(1));
-    QCOMPARE(done.ticket, a.ticket);
-    QCOMPARE(done.events.size(), std::size_t(1));
-    const Event &e = done.events.front();
-    QCOMPARE(nameOf(e.type), QByteArray("ticket_finished"));
-    QCOMPARE(e.ticket, a.ticket);
-    QCOMPARE(e.window, 1);
-    QCOMPARE(bytes(e.clerk), QByteArray("c1"));
-    QCOMPARE(e.at, localTime(9, 14));
-    const Ticket *t = h.engine().ticket(a.ticket);
+    QCOMPARE_TICKET_EVENT(e, done, "ticket_finished", a, 1, "c1", localTime(9, 14));
+    const Ticket *t = h.engine().ticket(a);
     QCOMPARE(nameOf(t->status), QByteArray("finished"));
     QCOMPARE(t->servingAt, t->calledAt);
     QCOMPARE(t->servingAt, localTime(9, 10));
@@ -853,17 +700,16 @@ void TestEngine::finishFromCalled()
 void TestEngine::finishFromServing()
 {
     Hall h;
-    MUST(in, h.signIn(1, "c1"));
-    MUST(a, h.issue("NEW"));
-    h.setTime(9, 10);
-    MUST(call, h.callNext(1));
+    const CalledVisitors visitors = callFirstVisitor(h, 1, localTime(9, 10));
+    QVERIFY2(visitors.failure.isEmpty(), visitors.failure.constData());
+    const TicketId a = visitors.tickets[0];
     h.setTime(9, 12);
     MUST(start, h.startService(1));
     h.setTime(9, 20);
-    MUST(done, h.finish(1, a.ticket));
-    QCOMPARE(done.ticket, a.ticket);
+    MUST(done, h.finish(1, a));
+    QCOMPARE(done.ticket, a);
     QCOMPARE(typesOf(done.events), QByteArray("ticket_finished"));
-    const Ticket *t = h.engine().ticket(a.ticket);
+    const Ticket *t = h.engine().ticket(a);
     QCOMPARE(nameOf(t->status), QByteArray("finished"));
     QCOMPARE(t->servingAt, localTime(9, 12));
     QCOMPARE(t->endedAt, localTime(9, 20));
@@ -910,22 +756,21 @@ void TestEngine::expectedTicketGuard()
     QFETCH(QByteArray, op);
     const HeldOperation run = heldOperations().at(op);
     Hall h;
-    MUST(in1, h.signIn(1, "c1"));
-    MUST(a, h.issue("NEW"));
-    MUST(b, h.issue("NEW"));
-    MUST(call, h.callNext(1));
-    QCOMPARE(call.ticket, a.ticket);
+    const CalledVisitors visitors = callFirstVisitor(h, 2);
+    QVERIFY2(visitors.failure.isEmpty(), visitors.failure.constData());
+    const TicketId a = visitors.tickets[0];
+    const TicketId b = visitors.tickets[1];
 
     // A stale terminal naming another visitor must not act on the one actually at the window.
-    QVERIFY_REFUSED(h, run(h, 1, b.ticket), ErrorCode::TicketNotAtWindow);
+    QVERIFY_REFUSED(h, run(h, 1, b), ErrorCode::TicketNotAtWindow);
     QVERIFY_REFUSED(h, run(h, 1, 12345), ErrorCode::TicketNotAtWindow);
     MUST(in2, h.signIn(2, "c2"));
     MUST(callB, h.callNext(2));
-    QCOMPARE(callB.ticket, b.ticket);
-    QVERIFY_REFUSED(h, run(h, 1, b.ticket), ErrorCode::TicketNotAtWindow);
+    QCOMPARE(callB.ticket, b);
+    QVERIFY_REFUSED(h, run(h, 1, b), ErrorCode::TicketNotAtWindow);
 
-    MUST(acted, run(h, 1, a.ticket));
-    QCOMPARE(acted.ticket, a.ticket);
+    MUST(acted, run(h, 1, a));
+    QCOMPARE(acted.ticket, a);
 }
 
 void TestEngine::transferToServiceKeepsPlace()
@@ -944,16 +789,9 @@ void TestEngine::transferToServiceKeepsPlace()
 
     h.setTime(9, 45);
     MUST(moved, h.transferToService(1, "RENEW"));
-    QCOMPARE(moved.ticket, a.ticket);
-    QCOMPARE(moved.events.size(), std::size_t(1));
-    const Event &e = moved.events.front();
-    QCOMPARE(nameOf(e.type), QByteArray("ticket_transferred"));
-    QCOMPARE(e.ticket, a.ticket);
-    QCOMPARE(e.window, 1);
-    QCOMPARE(bytes(e.clerk), QByteArray("c1"));
+    QCOMPARE_TICKET_EVENT(e, moved, "ticket_transferred", a.ticket, 1, "c1", localTime(9, 45));
     QCOMPARE(bytes(e.service), QByteArray("RENEW"));
     QCOMPARE(e.targetWindow, 0);
-    QCOMPARE(e.at, localTime(9, 45));
 
     const Ticket *t = h.engine().ticket(a.ticket);
     QCOMPARE(nameOf(t->status), QByteArray("waiting"));
@@ -1004,16 +842,9 @@ void TestEngine::transferToWindow()
     h.setTime(9, 6);
     // Window 4 is closed and serves another service: the visitor waits for it all the same.
     MUST(sent, h.transferToWindow(1, 4));
-    QCOMPARE(sent.ticket, a.ticket);
-    QCOMPARE(sent.events.size(), std::size_t(1));
-    const Event &e = sent.events.front();
-    QCOMPARE(nameOf(e.type), QByteArray("ticket_transferred"));
-    QCOMPARE(e.ticket, a.ticket);
-    QCOMPARE(e.window, 1);
-    QCOMPARE(bytes(e.clerk), QByteArray("c1"));
+    QCOMPARE_TICKET_EVENT(e, sent, "ticket_transferred", a.ticket, 1, "c1", localTime(9, 6));
     QCOMPARE(e.targetWindow, 4);
     QCOMPARE(bytes(e.service), QByteArray(""));
-    QCOMPARE(e.at, localTime(9, 6));
 
     const Ticket *t = h.engine().ticket(a.ticket);
     QCOMPARE(nameOf(t->status), QByteArray("waiting"));
@@ -1269,14 +1100,13 @@ void TestEngine::dayRolloverByFirstOperation()
     const auto &[run, expected] = firstOperations().at(op);
     Hall h;
     const int day = h.engine().today();
-    MUST(in, h.signIn(1, "c1"));
-    MUST(a, h.issue("NEW"));
-    MUST(b, h.issue("NEW"));
-    MUST(call, h.callNext(1));
-    QCOMPARE(call.ticket, a.ticket);
+    const CalledVisitors visitors = callFirstVisitor(h, 2);
+    QVERIFY2(visitors.failure.isEmpty(), visitors.failure.constData());
+    const TicketId a = visitors.tickets[0];
+    const TicketId b = visitors.tickets[1];
 
     h.setTime(4, 0, 0, 1);
-    const Outcome out = run(h, b.ticket);
+    const Outcome out = run(h, b);
     QCOMPARE(codeOf(out), expected);
     QVERIFY(!out.events.empty());
     QCOMPARE(nameOf(out.events.front().type), QByteArray("day_started"));
@@ -1285,8 +1115,8 @@ void TestEngine::dayRolloverByFirstOperation()
     if (!out.ok())
         QCOMPARE(out.events.size(), std::size_t(1));
     QCOMPARE(h.engine().today(), day + 1);
-    QVERIFY(!h.engine().ticket(a.ticket));
-    QVERIFY(!h.engine().ticket(b.ticket));
+    QVERIFY(!h.engine().ticket(a));
+    QVERIFY(!h.engine().ticket(b));
     MUST(again, h.tick());
     QVERIFY(again.events.empty());
 }
@@ -1501,10 +1331,8 @@ void TestEngine::replayRebuildsState()
     Engine replayed(makeConfig(), elsewhere);
     for (const Event &e : h.journal())
         replayed.apply(e);
-    const QByteArray diff = snapshotDifference(h.engine().snapshot(), replayed.snapshot());
-    QVERIFY2(diff.isEmpty(), diff.constData());
-    const QByteArray queryDiff = firstDifferentLine(queriesText(h.engine()), queriesText(replayed));
-    QVERIFY2(queryDiff.isEmpty(), queryDiff.constData());
+    QVERIFY_SAME_SNAPSHOT(h.engine().snapshot(), replayed.snapshot());
+    QVERIFY_SAME_QUERIES(h.engine(), replayed);
 }
 
 void TestEngine::restoreGivesSameQueries()
@@ -1516,10 +1344,8 @@ void TestEngine::restoreGivesSameQueries()
 
     Engine restored(makeConfig(), h.clock());
     restored.restore(h.engine().snapshot());
-    QByteArray diff = snapshotDifference(h.engine().snapshot(), restored.snapshot());
-    QVERIFY2(diff.isEmpty(), diff.constData());
-    const QByteArray queryDiff = firstDifferentLine(queriesText(h.engine()), queriesText(restored));
-    QVERIFY2(queryDiff.isEmpty(), queryDiff.constData());
+    QVERIFY_SAME_SNAPSHOT(h.engine().snapshot(), restored.snapshot());
+    QVERIFY_SAME_QUERIES(h.engine(), restored);
 
     // The restored engine must also behave the same from here on, including its queues' order.
     const std::vector<std::function<Outcome(Engine &)>> next{
@@ -1549,8 +1375,7 @@ void TestEngine::restoreGivesSameQueries()
         QVERIFY2(copy.events == live.events, typesOf(live.events).constData());
         QCOMPARE(copy.ticket, live.ticket);
     }
-    diff = snapshotDifference(h.engine().snapshot(), restored.snapshot());
-    QVERIFY2(diff.isEmpty(), diff.constData());
+    QVERIFY_SAME_SNAPSHOT(h.engine().snapshot(), restored.snapshot());
 }
 
 QTEST_GUILESS_MAIN(TestEngine)

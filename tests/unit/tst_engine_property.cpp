@@ -2,6 +2,7 @@
 // kind through a busy hall over several business days, checking the engine's invariants after
 // each one and its journal and snapshot round trips every few thousand.
 #include "engine/engine.h"
+#include "testhall.h"
 
 #include <QtTest>
 
@@ -9,10 +10,10 @@
 #include <cstdint>
 #include <random>
 #include <set>
-#include <sstream>
 #include <tuple>
 
 using namespace hall::engine;
+using namespace testhall;
 
 namespace {
 
@@ -71,14 +72,6 @@ constexpr std::array<int, kOps> kWeights{
     3,  // tick
 };
 
-// Days start at 07:00 local on 2024-03-04 (UTC+8); the clock then only moves forward.
-Millis startTime()
-{
-    using namespace std::chrono;
-    const auto local = sys_days{year{2024} / March / 4}.time_since_epoch() + hours{7};
-    return duration_cast<milliseconds>(local - hours{8}).count();
-}
-
 std::string serviceCode(int i) { return "S" + std::to_string(i); }
 
 HallConfig makeConfig(std::mt19937_64 &rng)
@@ -110,138 +103,8 @@ HallConfig makeConfig(std::mt19937_64 &rng)
         }
         c.windows.push_back(w);
     }
-    for (int i = 1; i <= kClerks; ++i) {
-        Clerk clerk;
-        clerk.id = "c" + std::to_string(i);
-        clerk.name = "Clerk " + std::to_string(i);
-        c.clerks.push_back(clerk);
-    }
+    c.clerks = numberedClerks(kClerks);
     return c;
-}
-
-QByteArray bytes(const std::string &s) { return QByteArray::fromStdString(s); }
-
-std::string ticketText(const Ticket &t)
-{
-    std::ostringstream s;
-    s << '#' << t.id << ' ' << t.label << ' ' << t.service << '/' << t.originalService << " n=" << t.number
-      << " day=" << t.day << ' ' << toString(t.priority) << ' ' << toString(t.status) << " issued=" << t.issuedAt
-      << " queued=" << t.queuedAt << " called=" << t.calledAt << " first=" << t.firstCalledAt
-      << " serving=" << t.servingAt << " ended=" << t.endedAt << " window=" << t.window
-      << " target=" << t.targetWindow << " clerk=" << t.clerk << " recalls=" << t.recalls
-      << " transfers=" << t.transfers;
-    return s.str();
-}
-
-std::string windowText(const WindowState &w)
-{
-    std::ostringstream s;
-    s << "window " << w.number << " clerk=" << w.clerk << " paused=" << w.paused << " current=" << w.current
-      << " opened=" << w.openedAt;
-    return s.str();
-}
-
-std::string numbersText(const std::map<std::string, int> &m)
-{
-    std::ostringstream s;
-    for (const auto &[k, v] : m)
-        s << k << ':' << v << ';';
-    return s.str();
-}
-
-std::string samplesText(const std::map<std::string, std::vector<int>> &m)
-{
-    std::ostringstream s;
-    for (const auto &[k, v] : m) {
-        s << k << ':';
-        for (int x : v)
-            s << ' ' << x;
-        s << ';';
-    }
-    return s.str();
-}
-
-QByteArray differs(const char *what, const std::string &expected, const std::string &actual)
-{
-    return QByteArray(what) + " differs: expected [" + bytes(expected) + "] got [" + bytes(actual) + "]";
-}
-
-QByteArray ticketsDifference(const std::vector<Ticket> &expected, const std::vector<Ticket> &actual)
-{
-    for (std::size_t i = 0; i < std::max(expected.size(), actual.size()); ++i) {
-        const std::string e = i < expected.size() ? ticketText(expected[i]) : "(none)";
-        const std::string a = i < actual.size() ? ticketText(actual[i]) : "(none)";
-        if (e != a)
-            return differs("ticket", e, a);
-    }
-    return {};
-}
-
-// Empty when equal; otherwise names the first difference, so a failure is readable.
-QByteArray snapshotDifference(const EngineSnapshot &expected, const EngineSnapshot &actual)
-{
-    if (expected.day != actual.day)
-        return differs("day", std::to_string(expected.day), std::to_string(actual.day));
-    if (expected.lastTicketId != actual.lastTicketId)
-        return differs("lastTicketId", std::to_string(expected.lastTicketId), std::to_string(actual.lastTicketId));
-    if (expected.lastNumbers != actual.lastNumbers)
-        return differs("lastNumbers", numbersText(expected.lastNumbers), numbersText(actual.lastNumbers));
-    if (QByteArray d = ticketsDifference(expected.tickets, actual.tickets); !d.isEmpty())
-        return d;
-    for (std::size_t i = 0; i < std::max(expected.windows.size(), actual.windows.size()); ++i) {
-        const std::string e = i < expected.windows.size() ? windowText(expected.windows[i]) : "(none)";
-        const std::string a = i < actual.windows.size() ? windowText(actual.windows[i]) : "(none)";
-        if (e != a)
-            return differs("window", e, a);
-    }
-    if (expected.recentServiceSeconds != actual.recentServiceSeconds)
-        return differs("recentServiceSeconds", samplesText(expected.recentServiceSeconds),
-                       samplesText(actual.recentServiceSeconds));
-    return {};
-}
-
-// Everything the server and boards can ask the engine, one fact per line. A closed window prints
-// the same whether the engine remembers it or not: snapshots keep only windows with some state.
-std::string queriesText(const Engine &e)
-{
-    std::ostringstream s;
-    s << "today=" << e.today() << " lastTicket=" << e.lastTicketId() << " waiting=" << e.waitingTotal() << '\n';
-    for (const Service &svc : e.config().services) {
-        s << "service " << svc.code << " last=" << e.lastNumber(svc.code) << " waiting=" << e.waitingCount(svc.code)
-          << " open=" << e.openWindowsFor(svc.code) << " average=" << e.averageServiceSeconds(svc.code)
-          << " estimate=" << e.estimatedWaitSeconds(svc.code) << " order:";
-        for (TicketId id : e.waitingFor(svc.code))
-            s << ' ' << id;
-        s << '\n';
-    }
-    for (const WindowConfig &cfg : e.config().windows) {
-        const WindowState *w = e.window(cfg.number);
-        s << "window " << cfg.number << " clerk=" << (w ? w->clerk : "") << " paused=" << (w && w->paused)
-          << " current=" << (w ? w->current : 0) << '\n';
-    }
-    for (const auto &[id, t] : e.tickets()) {
-        const Ticket *found = e.ticket(id);
-        s << (found ? ticketText(*found) : "missing #" + std::to_string(id)) << " ahead=" << e.peopleAhead(id) << '\n';
-    }
-    return s.str();
-}
-
-QByteArray firstDifferentLine(const std::string &expected, const std::string &actual)
-{
-    std::istringstream e(expected), a(actual);
-    std::string le, la;
-    for (int line = 1;; ++line) {
-        const bool moreE = bool(std::getline(e, le));
-        const bool moreA = bool(std::getline(a, la));
-        if (!moreE && !moreA)
-            return {};
-        if (!moreE)
-            le = "(end)";
-        if (!moreA)
-            la = "(end)";
-        if (le != la)
-            return differs(("query line " + std::to_string(line)).c_str(), le, la);
-    }
 }
 
 EventType eventOf(Op op)
@@ -278,7 +141,7 @@ public:
     PropertyRun()
         : m_rng(kSeed)
         , m_config(makeConfig(m_rng))
-        , m_clock(startTime())
+        , m_clock(localTime(7, 0)) // 07:00 on day 0; the clock only moves forward from here
         , m_engine(m_config, m_clock)
         , m_replica(m_config, m_clock)
     {
@@ -679,7 +542,7 @@ void PropertyRun::checkFullReplay()
         replayed.apply(e);
     QByteArray diff = snapshotDifference(m_engine.snapshot(), replayed.snapshot());
     CHECK(diff.isEmpty(), "final journal replay: " + diff);
-    diff = firstDifferentLine(queriesText(m_engine), queriesText(replayed));
+    diff = queriesDifference(m_engine, replayed);
     CHECK(diff.isEmpty(), "final journal replay: " + diff);
 }
 

@@ -4,6 +4,7 @@
 // Store::kSchemaVersion, never a literal, so adding a migration does not break these tests.
 #include "engine/engine.h"
 #include "store/store.h"
+#include "testhall.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -14,14 +15,15 @@
 
 #include <sqlite3.h>
 
-#include <chrono>
 #include <climits>
 #include <map>
+#include <memory>
+#include <optional>
 #include <random>
 #include <set>
-#include <sstream>
 
 using namespace hall::engine;
+using namespace testhall;
 using hall::store::CommitEntry;
 using hall::store::OpenOptions;
 using hall::store::Store;
@@ -30,121 +32,19 @@ using hall::store::StoreFailure;
 
 namespace {
 
-// Day 0 is Monday 2024-03-04 in the hall (UTC+8), business day 19786, as in tests/data/make-hall-v1.sql.
+// Day 0 of localTime(): the business day tests/data/make-hall-v1.sql was written on.
 constexpr int kDay0 = 19786;
 constexpr const char *kFixtureEpoch = "3f9c2b7e81d04a6c9e5b0d2f7a1c8e46";
 
-Millis localTime(int hour, int minute, int second = 0, int dayOffset = 0)
-{
-    using namespace std::chrono;
-    const sys_days date = sys_days{year{2024} / March / 4} + days{dayOffset};
-    const auto local = date.time_since_epoch() + hours{hour} + minutes{minute} + seconds{second};
-    return duration_cast<milliseconds>(local - hours{8}).count();
-}
-
-// The hall the fixture was written for; see the header of tests/data/make-hall-v1.sql.
+// The hall the fixture was written for; see the header of tests/data/make-hall-v1.sql. The PIN
+// hash is part of it because syncConfig() writes clerks and the fixture's rows carry this one.
 HallConfig makeConfig()
 {
-    HallConfig c;
-    c.hallId = "test-hall";
-    c.nameZh = "测试大厅";
-    c.nameEn = "Test hall";
-    c.services = {
-        Service{.code = "NEW", .prefix = 'A', .nameZh = "新办", .nameEn = "New", .estimatedServiceSeconds = 600},
-        Service{.code = "RENEW", .prefix = 'B', .nameZh = "换领", .nameEn = "Renewal", .estimatedServiceSeconds = 300},
-        Service{.code = "PICKUP", .prefix = 'C', .nameZh = "领证", .nameEn = "Pick-up", .estimatedServiceSeconds = 120},
-    };
-    c.windows = {
-        WindowConfig{.number = 1, .name = "1号窗口", .services = {"NEW"}},
-        WindowConfig{.number = 2, .name = "2号窗口", .services = {"RENEW", "NEW"}},
-        WindowConfig{.number = 3, .name = "3号窗口", .services = {"RENEW"}},
-        WindowConfig{.number = 4, .name = "4号窗口", .services = {"PICKUP"}},
-    };
-    for (int i = 1; i <= 5; ++i) {
-        Clerk clerk;
-        clerk.id = "c" + std::to_string(i);
-        clerk.name = "Clerk " + std::to_string(i);
+    HallConfig c = fourWindowHall();
+    for (Clerk &clerk : c.clerks)
         clerk.pinHash = "fixture-no-pin";
-        c.clerks.push_back(clerk);
-    }
     return c;
 }
-
-// ---- Text forms, so a failed comparison names the first difference -------------------------
-
-std::string ticketText(const Ticket &t)
-{
-    std::ostringstream s;
-    s << '#' << t.id << ' ' << t.label << ' ' << t.service << '/' << t.originalService << " n=" << t.number
-      << " day=" << t.day << ' ' << toString(t.priority) << ' ' << toString(t.status) << " issued=" << t.issuedAt
-      << " queued=" << t.queuedAt << " called=" << t.calledAt << " first=" << t.firstCalledAt
-      << " serving=" << t.servingAt << " ended=" << t.endedAt << " window=" << t.window
-      << " target=" << t.targetWindow << " clerk=" << t.clerk << " recalls=" << t.recalls
-      << " transfers=" << t.transfers;
-    return s.str();
-}
-
-std::string windowText(const WindowState &w)
-{
-    std::ostringstream s;
-    s << "window " << w.number << " clerk=" << w.clerk << " paused=" << w.paused << " current=" << w.current
-      << " opened=" << w.openedAt;
-    return s.str();
-}
-
-std::string numbersText(const std::map<std::string, int> &m)
-{
-    std::ostringstream s;
-    for (const auto &[k, v] : m)
-        s << k << ':' << v << ';';
-    return s.str();
-}
-
-std::string samplesText(const std::map<std::string, std::vector<int>> &m)
-{
-    std::ostringstream s;
-    for (const auto &[k, v] : m) {
-        s << k << ':';
-        for (int x : v)
-            s << ' ' << x;
-        s << ';';
-    }
-    return s.str();
-}
-
-QByteArray differs(const char *what, const std::string &expected, const std::string &actual)
-{
-    return QByteArray(what) + " differs: expected [" + QByteArray::fromStdString(expected) + "] got ["
-        + QByteArray::fromStdString(actual) + "]";
-}
-
-// Empty when equal.
-QByteArray snapshotDifference(const EngineSnapshot &expected, const EngineSnapshot &actual)
-{
-    if (expected.day != actual.day)
-        return differs("day", std::to_string(expected.day), std::to_string(actual.day));
-    if (expected.lastTicketId != actual.lastTicketId)
-        return differs("lastTicketId", std::to_string(expected.lastTicketId), std::to_string(actual.lastTicketId));
-    if (expected.lastNumbers != actual.lastNumbers)
-        return differs("lastNumbers", numbersText(expected.lastNumbers), numbersText(actual.lastNumbers));
-    for (std::size_t i = 0; i < std::max(expected.tickets.size(), actual.tickets.size()); ++i) {
-        const std::string e = i < expected.tickets.size() ? ticketText(expected.tickets[i]) : "(none)";
-        const std::string a = i < actual.tickets.size() ? ticketText(actual.tickets[i]) : "(none)";
-        if (e != a)
-            return differs("ticket", e, a);
-    }
-    for (std::size_t i = 0; i < std::max(expected.windows.size(), actual.windows.size()); ++i) {
-        const std::string e = i < expected.windows.size() ? windowText(expected.windows[i]) : "(none)";
-        const std::string a = i < actual.windows.size() ? windowText(actual.windows[i]) : "(none)";
-        if (e != a)
-            return differs("window", e, a);
-    }
-    if (expected.recentServiceSeconds != actual.recentServiceSeconds)
-        return differs("recentServiceSeconds", samplesText(expected.recentServiceSeconds), samplesText(actual.recentServiceSeconds));
-    return {};
-}
-
-QByteArray qb(const std::string &s) { return QByteArray::fromStdString(s); }
 
 QByteArray statusesOf(const EngineSnapshot &s)
 {
@@ -244,6 +144,35 @@ bool copyFixture(const QString &to)
     return QFile::setPermissions(to, QFile::ReadOwner | QFile::WriteOwner);
 }
 
+bool hasSidecar(const QString &path, const char *suffix)
+{
+    return QFileInfo::exists(path + QLatin1String(suffix));
+}
+
+// SQLite leaves an empty -wal (and the -shm index) beside a WAL database a reader opened, so its
+// mere presence proves nothing; anything in it would be a write.
+bool walIsEmpty(const QString &path)
+{
+    return !hasSidecar(path, "-wal") || QFileInfo(path + QLatin1String("-wal")).size() == 0;
+}
+
+OpenOptions readOnlyOptions()
+{
+    OpenOptions options;
+    options.readOnly = true;
+    return options;
+}
+
+// Why the store refused to open `path`, or nullopt if it opened it after all (and closed it again,
+// so that either way the caller looks at a file no connection holds).
+std::optional<QString> refusalOf(const QString &path, bool readOnly)
+{
+    QString error;
+    if (Store::open(path, readOnly ? readOnlyOptions() : OpenOptions{}, &error))
+        return std::nullopt;
+    return error;
+}
+
 // Counts the store's "migrated" log lines, so a test can tell that a reopen did not migrate again.
 QtMessageHandler g_previousHandler = nullptr;
 int g_migrationMessages = 0;
@@ -318,6 +247,8 @@ class TestStore : public QObject
 private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
+    void init();
+    void cleanup();
 
     void reopenGivesIdenticalState();
     void upgradeFromVersion1Fixture();
@@ -337,7 +268,11 @@ private Q_SLOTS:
     void randomOperationsKeepProjectionsConsistent();
 
 private:
+    QString dbPath(const char *name = "hall.db") const { return m_dir->filePath(QLatin1String(name)); }
+
     QByteArray m_fixtureHash;
+    // Every test gets a directory of its own, removed after it, so no database outlives its test.
+    std::unique_ptr<QTemporaryDir> m_dir;
 };
 
 void TestStore::initTestCase()
@@ -356,17 +291,26 @@ void TestStore::cleanupTestCase()
 {
     qInstallMessageHandler(g_previousHandler);
     QCOMPARE(QCryptographicHash::hash(fileBytes(fixturePath()), QCryptographicHash::Sha256), m_fixtureHash);
-    QVERIFY(!QFileInfo::exists(fixturePath() + QStringLiteral("-wal")));
-    QVERIFY(!QFileInfo::exists(fixturePath() + QStringLiteral("-shm")));
+    QVERIFY(!hasSidecar(fixturePath(), "-wal"));
+    QVERIFY(!hasSidecar(fixturePath(), "-shm"));
+}
+
+void TestStore::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+}
+
+void TestStore::cleanup()
+{
+    m_dir.reset();
 }
 
 // ---- 1. Restart ---------------------------------------------------------------------------------
 
 void TestStore::reopenGivesIdenticalState()
 {
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("hall.db"));
+    const QString path = dbPath();
     Hall h;
     QVERIFY2(h.open(path), qPrintable(h.error));
     const QString epoch = h.store->epoch();
@@ -461,21 +405,21 @@ void TestStore::reopenGivesIdenticalState()
     QCOMPARE(h.store->lastSeq(), lastSeq);
     QCOMPARE(h.store->schemaVersion(), Store::kSchemaVersion);
     const EngineSnapshot loaded = h.store->loadSnapshot(h.config);
-    QVERIFY2(snapshotDifference(live, loaded).isEmpty(), snapshotDifference(live, loaded).constData());
-    QVERIFY2(snapshotDifference(live, h.engine->snapshot()).isEmpty(), snapshotDifference(live, h.engine->snapshot()).constData());
+    QVERIFY_SAME_SNAPSHOT(live, loaded);
+    QVERIFY_SAME_SNAPSHOT(live, h.engine->snapshot());
     // Concrete values, so engine and store cannot agree on something wrong.
     QCOMPARE(loaded.day, kDay0 + 1);
     QCOMPARE(loaded.lastTicketId, TicketId(12));
-    QCOMPARE(qb(numbersText(loaded.lastNumbers)), QByteArray("NEW:2;PICKUP:1;RENEW:1;"));
+    QCOMPARE(bytes(numbersText(loaded.lastNumbers)), QByteArray("NEW:2;PICKUP:1;RENEW:1;"));
     QCOMPARE(loaded.windows.size(), std::size_t(3)); // window 1 signed out
-    QCOMPARE(qb(windowText(loaded.windows[0])), qb("window 2 clerk=c5 paused=0 current=0 opened=" + std::to_string(window2OpenedAt)));
+    QCOMPARE(bytes(windowText(loaded.windows[0])), bytes("window 2 clerk=c5 paused=0 current=0 opened=" + std::to_string(window2OpenedAt)));
     QCOMPARE(loaded.windows[1].number, 3);
     QCOMPARE(loaded.windows[1].paused, true);
     QCOMPARE(loaded.windows[2].current, TicketId(11));
     QCOMPARE(loaded.tickets[1].targetWindow, 3);
     QCOMPARE(loaded.tickets[1].transfers, 1);
     QCOMPARE(loaded.tickets[2].recalls, 2);
-    QCOMPARE(qb(samplesText(loaded.recentServiceSeconds)), QByteArray("NEW: 300 200 400;PICKUP: 90;"));
+    QCOMPARE(bytes(samplesText(loaded.recentServiceSeconds)), QByteArray("NEW: 300 200 400;PICKUP: 90;"));
 
     // Yesterday's open tickets were expired by the rollover, at its time.
     QCOMPARE(query(h.store->handle(), "SELECT label, status, ended_at FROM tickets WHERE day = 19786 AND status = 'expired' ORDER BY id"),
@@ -491,7 +435,7 @@ void TestStore::reopenGivesIdenticalState()
         QCOMPARE(journal[i].seq, qint64(i + 1));
         replayed.apply(journal[i].event);
     }
-    QVERIFY2(snapshotDifference(live, replayed.snapshot()).isEmpty(), snapshotDifference(live, replayed.snapshot()).constData());
+    QVERIFY_SAME_SNAPSHOT(live, replayed.snapshot());
 
     // Numbering continues where it stopped, in all three.
     for (const char *service : {"NEW", "RENEW", "PICKUP"}) {
@@ -502,13 +446,13 @@ void TestStore::reopenGivesIdenticalState()
         QVERIFY(a.ok() && b.ok() && c.ok());
         QCOMPARE(b.ticket, a.ticket);
         QCOMPARE(c.ticket, a.ticket);
-        QCOMPARE(qb(h.engine->ticket(b.ticket)->label), qb(e.ticket(a.ticket)->label));
-        QCOMPARE(qb(replayed.ticket(c.ticket)->label), qb(e.ticket(a.ticket)->label));
+        QCOMPARE(bytes(h.engine->ticket(b.ticket)->label), bytes(e.ticket(a.ticket)->label));
+        QCOMPARE(bytes(replayed.ticket(c.ticket)->label), bytes(e.ticket(a.ticket)->label));
         QCOMPARE(h.engine->ticket(b.ticket)->number, e.ticket(a.ticket)->number);
     }
-    QCOMPARE(qb(e.ticket(13)->label), QByteArray("A003"));
-    QCOMPARE(qb(e.ticket(14)->label), QByteArray("B002"));
-    QCOMPARE(qb(e.ticket(15)->label), QByteArray("C002"));
+    QCOMPARE(bytes(e.ticket(13)->label), QByteArray("A003"));
+    QCOMPARE(bytes(e.ticket(14)->label), QByteArray("B002"));
+    QCOMPARE(bytes(e.ticket(15)->label), QByteArray("C002"));
     QString error;
     QVERIFY2(h.store->integrityCheck(&error), qPrintable(error));
 }
@@ -517,9 +461,7 @@ void TestStore::reopenGivesIdenticalState()
 
 void TestStore::upgradeFromVersion1Fixture()
 {
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("hall.db"));
+    const QString path = dbPath();
     QVERIFY(copyFixture(path));
     {
         RawDb raw(path);
@@ -545,32 +487,32 @@ void TestStore::upgradeFromVersion1Fixture()
     const EngineSnapshot s = store.loadSnapshot(h.config);
     QCOMPARE(s.day, kDay0);
     QCOMPARE(s.lastTicketId, TicketId(9));
-    QCOMPARE(qb(numbersText(s.lastNumbers)), QByteArray("NEW:4;PICKUP:2;RENEW:3;"));
+    QCOMPARE(bytes(numbersText(s.lastNumbers)), QByteArray("NEW:4;PICKUP:2;RENEW:3;"));
     QCOMPARE(statusesOf(s), QByteArray("A001=finished,A002=finished,B001=no_show,C001=cancelled,A003=waiting,"
                                        "B002=serving,A004=called,C002=waiting,B003=waiting"));
     QCOMPARE(s.tickets.size(), std::size_t(9));
-    QCOMPARE(qb(ticketText(s.tickets[0])), QByteArray("#1 A001 RENEW/NEW n=1 day=19786 normal finished issued=1709510460000 "
-                                                   "queued=1709510460000 called=1709511720000 first=1709511360000 "
-                                                   "serving=1709511780000 ended=1709512200000 window=3 target=0 clerk=c3 "
-                                                   "recalls=0 transfers=1"));
-    QCOMPARE(qb(ticketText(s.tickets[4])), QByteArray("#5 A003 NEW/NEW n=3 day=19786 normal waiting issued=1709510940000 "
-                                                   "queued=1709510940000 called=1709512440000 first=1709512440000 serving=0 "
-                                                   "ended=0 window=1 target=4 clerk=c1 recalls=0 transfers=1"));
+    QCOMPARE(bytes(ticketText(s.tickets[0])), QByteArray("#1 A001 RENEW/NEW n=1 day=19786 normal finished issued=1709510460000 "
+                                                      "queued=1709510460000 called=1709511720000 first=1709511360000 "
+                                                      "serving=1709511780000 ended=1709512200000 window=3 target=0 clerk=c3 "
+                                                      "recalls=0 transfers=1"));
+    QCOMPARE(bytes(ticketText(s.tickets[4])), QByteArray("#5 A003 NEW/NEW n=3 day=19786 normal waiting issued=1709510940000 "
+                                                      "queued=1709510940000 called=1709512440000 first=1709512440000 serving=0 "
+                                                      "ended=0 window=1 target=4 clerk=c1 recalls=0 transfers=1"));
     QCOMPARE(s.tickets[5].window, 2);
     QCOMPARE(s.tickets[5].status, TicketStatus::Serving);
     QCOMPARE(s.tickets[6].window, 1);
     QCOMPARE(s.tickets[6].status, TicketStatus::Called);
     QCOMPARE(s.tickets[8].priority, Priority::Appointment);
     QCOMPARE(s.windows.size(), std::size_t(3));
-    QCOMPARE(qb(windowText(s.windows[0])), QByteArray("window 1 clerk=c1 paused=0 current=7 opened=1709509800000"));
-    QCOMPARE(qb(windowText(s.windows[1])), QByteArray("window 2 clerk=c2 paused=0 current=6 opened=1709509920000"));
-    QCOMPARE(qb(windowText(s.windows[2])), QByteArray("window 3 clerk=c3 paused=1 current=0 opened=1709510100000"));
+    QCOMPARE(bytes(windowText(s.windows[0])), QByteArray("window 1 clerk=c1 paused=0 current=7 opened=1709509800000"));
+    QCOMPARE(bytes(windowText(s.windows[1])), QByteArray("window 2 clerk=c2 paused=0 current=6 opened=1709509920000"));
+    QCOMPARE(bytes(windowText(s.windows[2])), QByteArray("window 3 clerk=c3 paused=1 current=0 opened=1709510100000"));
     // A002 (NEW) took 600 s, A001 took 420 s after it had moved to RENEW.
-    QCOMPARE(qb(samplesText(s.recentServiceSeconds)), QByteArray("NEW: 600;RENEW: 420;"));
+    QCOMPARE(bytes(samplesText(s.recentServiceSeconds)), QByteArray("NEW: 600;RENEW: 420;"));
 
     // The restored engine goes on by the engine's rules.
     Engine &e = *h.engine;
-    QVERIFY2(snapshotDifference(s, e.snapshot()).isEmpty(), snapshotDifference(s, e.snapshot()).constData());
+    QVERIFY_SAME_SNAPSHOT(s, e.snapshot());
     QCOMPARE(e.waitingFor("RENEW"), std::vector<TicketId>{9});
     QCOMPARE(e.waitingFor("NEW"), std::vector<TicketId>{}); // A003 waits for window 4 only
     QCOMPARE(e.averageServiceSeconds("RENEW"), 420);
@@ -604,7 +546,7 @@ void TestStore::upgradeFromVersion1Fixture()
     QCOMPARE(h.store->epoch(), QString::fromLatin1(kFixtureEpoch));
     QCOMPARE(h.store->lastSeq(), 38);
     const EngineSnapshot reloaded = h.store->loadSnapshot(h.config);
-    QVERIFY2(snapshotDifference(live, reloaded).isEmpty(), snapshotDifference(live, reloaded).constData());
+    QVERIFY_SAME_SNAPSHOT(live, reloaded);
     QCOMPARE(h.store->findReply("kiosk-1", "k1-0009"), std::optional<QByteArray>("{\"label\":\"B003\",\"ok\":true,\"ticket\":9}"));
     QVERIFY2(h.store->integrityCheck(&error), qPrintable(error));
 }
@@ -614,14 +556,12 @@ void TestStore::upgradeFromVersion1Fixture()
 // file, which kept none, ends up with every session the current store would have written.
 void TestStore::upgradedProjectionsMatchReplayedJournal()
 {
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString upgradedPath = dir.filePath(QStringLiteral("upgraded.db"));
+    const QString upgradedPath = dbPath("upgraded.db");
     QVERIFY(copyFixture(upgradedPath));
     QString error;
     auto upgraded = Store::open(upgradedPath, {}, &error);
     QVERIFY2(upgraded, qPrintable(error));
-    auto replayed = Store::open(dir.filePath(QStringLiteral("replayed.db")), {}, &error);
+    auto replayed = Store::open(dbPath("replayed.db"), {}, &error);
     QVERIFY2(replayed, qPrintable(error));
     QVERIFY2(replayed->syncConfig(makeConfig(), &error), qPrintable(error));
     const std::vector<StoredEvent> journal = upgraded->readEvents(0, INT_MAX);
@@ -669,9 +609,7 @@ void TestStore::upgradedProjectionsMatchReplayedJournal()
 
 void TestStore::refusesNewerSchemaUntouched()
 {
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("newer.db"));
+    const QString path = dbPath("newer.db");
     {
         Hall h;
         QVERIFY2(h.open(path), qPrintable(h.error));
@@ -686,20 +624,17 @@ void TestStore::refusesNewerSchemaUntouched()
         QCOMPARE(query(raw.db, "PRAGMA journal_mode = DELETE"), QByteArray("delete"));
         QCOMPARE(execRaw(raw.db, ("PRAGMA user_version = " + std::to_string(newer)).c_str()).rc, SQLITE_OK);
     }
-    QVERIFY(!QFileInfo::exists(path + QStringLiteral("-wal")));
+    QVERIFY(!hasSidecar(path, "-wal"));
     const QByteArray before = fileBytes(path);
     QCOMPARE(before.at(18), char(1));
 
     for (const bool readOnly : {false, true}) {
-        QString error;
-        OpenOptions options;
-        options.readOnly = readOnly;
-        auto store = Store::open(path, options, &error);
-        QVERIFY(!store);
-        QVERIFY2(error.contains(QStringLiteral("schema version %1").arg(newer)), qPrintable(error));
-        QVERIFY2(error.contains(QString::number(Store::kSchemaVersion)), qPrintable(error));
+        const std::optional<QString> error = refusalOf(path, readOnly);
+        QVERIFY(error.has_value());
+        QVERIFY2(error->contains(QStringLiteral("schema version %1").arg(newer)), qPrintable(*error));
+        QVERIFY2(error->contains(QString::number(Store::kSchemaVersion)), qPrintable(*error));
         QVERIFY2(fileBytes(path) == before, readOnly ? "read-only open changed the file" : "open changed the file");
-        QVERIFY(!QFileInfo::exists(path + QStringLiteral("-wal")) || QFileInfo(path + QStringLiteral("-wal")).size() == 0);
+        QVERIFY(walIsEmpty(path));
     }
 }
 
@@ -715,9 +650,7 @@ void TestStore::refusesForeignDatabaseUntouched_data()
 void TestStore::refusesForeignDatabaseUntouched()
 {
     QFETCH(int, userVersion);
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("notes.db"));
+    const QString path = dbPath("notes.db");
     {
         RawDb raw(path);
         QVERIFY(raw.db);
@@ -730,21 +663,18 @@ void TestStore::refusesForeignDatabaseUntouched()
     const QByteArray before = fileBytes(path);
     QCOMPARE(before.at(18), char(1)); // rollback journal, as the other program left it
 
-    QString error;
-    auto store = Store::open(path, {}, &error);
-    QVERIFY(!store);
-    QVERIFY(!error.isEmpty());
+    const std::optional<QString> error = refusalOf(path, false);
+    QVERIFY(error.has_value());
+    QVERIFY(!error->isEmpty());
     QVERIFY2(fileBytes(path) == before, qPrintable(QStringLiteral("refused, but the file was changed (header journal mode byte now %1); error: %2")
-                                                       .arg(int(fileBytes(path).at(18))).arg(error)));
-    QVERIFY(!QFileInfo::exists(path + QStringLiteral("-wal")));
-    QVERIFY(!QFileInfo::exists(path + QStringLiteral("-journal")));
+                                                       .arg(int(fileBytes(path).at(18))).arg(*error)));
+    QVERIFY(!hasSidecar(path, "-wal"));
+    QVERIFY(!hasSidecar(path, "-journal"));
 }
 
 void TestStore::refusesNonSqliteFileUntouched()
 {
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("garbage.db"));
+    const QString path = dbPath("garbage.db");
     std::mt19937 rng(7);
     QByteArray garbage(8192, Qt::Uninitialized);
     for (char &c : garbage)
@@ -752,16 +682,13 @@ void TestStore::refusesNonSqliteFileUntouched()
     QVERIFY(writeFile(path, garbage));
 
     for (const bool readOnly : {false, true}) {
-        QString error;
-        OpenOptions options;
-        options.readOnly = readOnly;
-        auto store = Store::open(path, options, &error);
-        QVERIFY(!store);
-        QVERIFY2(error.contains(QStringLiteral("not a database")), qPrintable(error));
+        const std::optional<QString> error = refusalOf(path, readOnly);
+        QVERIFY(error.has_value());
+        QVERIFY2(error->contains(QStringLiteral("not a database")), qPrintable(*error));
         QCOMPARE(fileBytes(path), garbage);
-        QVERIFY(!QFileInfo::exists(path + QStringLiteral("-wal")));
-        QVERIFY(!QFileInfo::exists(path + QStringLiteral("-shm")));
-        QVERIFY(!QFileInfo::exists(path + QStringLiteral("-journal")));
+        QVERIFY(!hasSidecar(path, "-wal"));
+        QVERIFY(!hasSidecar(path, "-shm"));
+        QVERIFY(!hasSidecar(path, "-journal"));
     }
 }
 
@@ -769,10 +696,8 @@ void TestStore::refusesNonSqliteFileUntouched()
 
 void TestStore::eventsRefuseUpdateAndDelete()
 {
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
     Hall h;
-    QVERIFY2(h.open(dir.filePath(QStringLiteral("hall.db"))), qPrintable(h.error));
+    QVERIFY2(h.open(dbPath()), qPrintable(h.error));
     QCOMPARE(h.run(h.engine->issue("NEW")), QByteArray("A001"));
     QCOMPARE(h.run(h.engine->issue("RENEW")), QByteArray("B001"));
     sqlite3 *db = h.store->handle();
@@ -799,10 +724,8 @@ void TestStore::eventsRefuseUpdateAndDelete()
 // on), so it rewrites history past both triggers.
 void TestStore::eventsRefuseReplace()
 {
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
     Hall h;
-    QVERIFY2(h.open(dir.filePath(QStringLiteral("hall.db"))), qPrintable(h.error));
+    QVERIFY2(h.open(dbPath()), qPrintable(h.error));
     QCOMPARE(h.run(h.engine->issue("NEW")), QByteArray("A001"));
     sqlite3 *db = h.store->handle();
     const QByteArray before = query(db, "SELECT seq, at, type, data FROM events ORDER BY seq");
@@ -816,9 +739,7 @@ void TestStore::eventsRefuseReplace()
 
 void TestStore::idempotencyRecords()
 {
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("hall.db"));
+    const QString path = dbPath();
     Hall h;
     QVERIFY2(h.open(path), qPrintable(h.error));
     Store &store = *h.store;
@@ -870,7 +791,7 @@ void TestStore::idempotencyRecords()
     QCOMPARE(scalar(store.handle(), "SELECT count(*) FROM idempotency"), 3);
     // The caller rebuilds its engine from the store, and the number is issued again, once.
     e.restore(store.loadSnapshot(h.config));
-    QVERIFY2(snapshotDifference(committed, e.snapshot()).isEmpty(), snapshotDifference(committed, e.snapshot()).constData());
+    QVERIFY_SAME_SNAPSHOT(committed, e.snapshot());
     QCOMPARE(h.run(e.issue("NEW"), "kiosk-1"), QByteArray("A003"));
     QCOMPARE(store.lastSeq(), 4);
 
@@ -884,10 +805,8 @@ void TestStore::idempotencyRecords()
 
 void TestStore::failedCommitRollsBackEverything()
 {
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
     Hall h;
-    QVERIFY2(h.open(dir.filePath(QStringLiteral("hall.db"))), qPrintable(h.error));
+    QVERIFY2(h.open(dbPath()), qPrintable(h.error));
     Store &store = *h.store;
     Engine &e = *h.engine;
     QCOMPARE(h.run(e.signIn(1, "c1")), QByteArray("ok"));
@@ -936,7 +855,7 @@ void TestStore::failedCommitRollsBackEverything()
 
     // The engine ran ahead; the store is the truth it goes back to.
     e.restore(store.loadSnapshot(h.config));
-    QVERIFY2(snapshotDifference(committed, e.snapshot()).isEmpty(), snapshotDifference(committed, e.snapshot()).constData());
+    QVERIFY_SAME_SNAPSHOT(committed, e.snapshot());
 
     // Still usable: the same operations commit with the next seqs and gapless numbers.
     group.clear();
@@ -968,9 +887,7 @@ void TestStore::commitReportsStorageFailures_data()
 void TestStore::commitReportsStorageFailures()
 {
     QFETCH(bool, diskFull);
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("hall.db"));
+    const QString path = dbPath();
     Hall h;
     QVERIFY2(h.open(path), qPrintable(h.error));
     QCOMPARE(h.run(h.engine->issue("NEW")), QByteArray("A001"));
@@ -1024,9 +941,7 @@ void TestStore::commitReportsStorageFailures()
 
 void TestStore::readOnlyOpenOfCurrentVersion()
 {
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("hall.db"));
+    const QString path = dbPath();
     Hall h;
     QVERIFY2(h.open(path), qPrintable(h.error));
     QCOMPARE(h.run(h.engine->signIn(1, "c1")), QByteArray("ok"));
@@ -1037,10 +952,8 @@ void TestStore::readOnlyOpenOfCurrentVersion()
 
     // Beside a running writer, as hallctl status runs beside the server.
     QString error;
-    OpenOptions ro;
-    ro.readOnly = true;
     {
-        auto reader = Store::open(path, ro, &error);
+        auto reader = Store::open(path, readOnlyOptions(), &error);
         QVERIFY2(reader, qPrintable(error));
         QCOMPARE(reader->lastSeq(), 4);
         h.clock.advance(1000);
@@ -1052,13 +965,13 @@ void TestStore::readOnlyOpenOfCurrentVersion()
     h.engine.reset();
     const QByteArray before = fileBytes(path);
 
-    auto reader = Store::open(path, ro, &error);
+    auto reader = Store::open(path, readOnlyOptions(), &error);
     QVERIFY2(reader, qPrintable(error));
     QCOMPARE(reader->schemaVersion(), Store::kSchemaVersion);
     QCOMPARE(reader->epoch(), epoch);
     QCOMPARE(reader->lastSeq(), 5);
     const EngineSnapshot loaded = reader->loadSnapshot(h.config);
-    QVERIFY2(snapshotDifference(later, loaded).isEmpty(), snapshotDifference(later, loaded).constData());
+    QVERIFY_SAME_SNAPSHOT(later, loaded);
     QVERIFY(snapshotDifference(live, loaded).size() > 0);
     QVERIFY2(reader->integrityCheck(&error), qPrintable(error));
 
@@ -1082,22 +995,15 @@ void TestStore::readOnlyOpenOfCurrentVersion()
 // upgrade it.
 void TestStore::readOnlyOpenOfOldVersionChangesNothing()
 {
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("hall.db"));
+    const QString path = dbPath();
     QVERIFY(copyFixture(path));
     const QByteArray before = fileBytes(path);
-    QString error;
-    OpenOptions ro;
-    ro.readOnly = true;
-    auto store = Store::open(path, ro, &error);
-    QVERIFY(!store);
-    QVERIFY2(error.contains(QStringLiteral("schema version 1 ")), qPrintable(error));
-    QVERIFY2(error.contains(QString::number(Store::kSchemaVersion)), qPrintable(error));
+    const std::optional<QString> error = refusalOf(path, true);
+    QVERIFY(error.has_value());
+    QVERIFY2(error->contains(QStringLiteral("schema version 1 ")), qPrintable(*error));
+    QVERIFY2(error->contains(QString::number(Store::kSchemaVersion)), qPrintable(*error));
     QCOMPARE(fileBytes(path), before);
-    // SQLite leaves an empty -wal (and the -shm index) beside a WAL database a reader opened;
-    // nothing may be in it.
-    QVERIFY(!QFileInfo::exists(path + QStringLiteral("-wal")) || QFileInfo(path + QStringLiteral("-wal")).size() == 0);
+    QVERIFY(walIsEmpty(path));
     RawDb raw(path);
     QCOMPARE(scalar(raw.db, "PRAGMA user_version"), 1);
     QCOMPARE(scalar(raw.db, "SELECT count(*) FROM sqlite_schema WHERE name = 'service_sessions'"), 0);
@@ -1110,9 +1016,7 @@ void TestStore::randomOperationsKeepProjectionsConsistent()
     // durable = false (synchronous OFF): this test is about what the projections say, not what
     // survives a power cut (tst_crash checks that), and an fsync per group would make 20,000
     // operations take minutes on a CI disk instead of seconds.
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const QString path = dir.filePath(QStringLiteral("hall.db"));
+    const QString path = dbPath();
     OpenOptions fast;
     fast.durable = false;
     Hall h;
@@ -1226,8 +1130,7 @@ void TestStore::randomOperationsKeepProjectionsConsistent()
     QVERIFY2(h.open(path, fast), qPrintable(h.error));
     store = h.store.get();
     QCOMPARE(store->lastSeq(), expectedSeq);
-    QVERIFY2(snapshotDifference(live, store->loadSnapshot(h.config)).isEmpty(),
-             snapshotDifference(live, store->loadSnapshot(h.config)).constData());
+    QVERIFY_SAME_SNAPSHOT(live, store->loadSnapshot(h.config));
 
     struct Folded {
         int day = 0;
@@ -1322,7 +1225,7 @@ void TestStore::randomOperationsKeepProjectionsConsistent()
         }
     }
     QCOMPARE(previousSeq, expectedSeq);
-    QVERIFY2(snapshotDifference(live, replayed.snapshot()).isEmpty(), snapshotDifference(live, replayed.snapshot()).constData());
+    QVERIFY_SAME_SNAPSHOT(live, replayed.snapshot());
 
     sqlite3 *db = store->handle();
     // Counts per (day, status), per service and per original service.
