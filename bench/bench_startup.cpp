@@ -642,7 +642,7 @@ int main(int argc, char **argv)
                          [&] { warmFile(emptyPath); }, {}, {}, {}, {}, {}});
     scenarios.push_back({"history, rollover start",
                          "a fresh copy of the history: loads its last day, then commits today's DayStarted (expires that day's open "
-                         "tickets, prunes the idempotency records)",
+                         "tickets); old idempotency records are pruned just after ready, off the measured path",
                          rolloverPath,
                          [&] {
                              copyDb(cachePath, rolloverPath);
@@ -760,7 +760,7 @@ int main(int argc, char **argv)
     std::printf("\nsizes at the end: history %.0f MB (%lld events, %s), history + today %.0f MB (%lld events), empty %.2f MB (%lld events)\n",
                 megabytes(cachePath), cache.events, historySource.c_str(), megabytes(todayPath), after.events, megabytes(emptyPath),
                 inspect(emptyPath).events);
-    std::printf("  the rollover start prunes the %lld idempotency records older than a week by the wall clock (of %lld in the history)\n",
+    std::printf("  just after ready, the server prunes the %lld idempotency records older than a week by the wall clock (of %lld in the history)\n",
                 cache.idempotencyOlderThanAWeek, cache.idempotency);
     removeDb(rolloverPath);
     return 0;

@@ -62,6 +62,7 @@ Daemon::Daemon(QObject *parent)
         tick();
         scheduleRollover();
     });
+    connect(&m_prune, &QTimer::timeout, this, &Daemon::prune);
 }
 
 Daemon::~Daemon() = default;
@@ -93,6 +94,9 @@ int Daemon::start(const QString &configPath, const QString &dbPath)
     }
     tick();
     scheduleRollover();
+    // Hourly, and first just after start-up, so the scan never delays being ready.
+    m_prune.start(3600 * 1000);
+    QTimer::singleShot(0, this, &Daemon::prune);
     qCInfo(lcServer).noquote() << QStringLiteral("ready: hall %1, business day %2, %3 waiting, journal seq %4, epoch %5")
                                       .arg(QString::fromStdString(loaded.config->hallId))
                                       .arg(dayName(m_engine->today()))
@@ -100,6 +104,16 @@ int Daemon::start(const QString &configPath, const QString &dbPath)
                                       .arg(m_store->lastSeq())
                                       .arg(m_store->epoch());
     return 0;
+}
+
+void Daemon::prune()
+{
+    QString error;
+    const qint64 n = m_store->pruneIdempotency(m_clock.now() - store::Store::kIdempotencyRetentionMs, &error);
+    if (n < 0)
+        qCWarning(lcServer).noquote() << error;
+    else if (n > 0)
+        qCInfo(lcServer) << "pruned" << n << "idempotency records older than a week";
 }
 
 void Daemon::tick()

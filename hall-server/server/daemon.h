@@ -29,11 +29,13 @@ public:
 private:
     void tick();
     void scheduleRollover();
+    void prune();
 
     engine::SystemClock m_clock;
     std::unique_ptr<store::Store> m_store;
     std::unique_ptr<engine::Engine> m_engine;
     QTimer m_rollover;
+    QTimer m_prune;
 };
 
 // Turns SIGTERM and SIGINT into a clean QCoreApplication::quit() through a self-pipe, the only

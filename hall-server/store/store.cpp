@@ -528,8 +528,6 @@ void Store::applyToProjections(const Event &e, qint64 seq)
         p.expireSessions.bind(1, e.at).exec();
         p.expireTickets.bind(1, e.at).exec();
         p.setDay.bind(1, std::to_string(e.day)).exec();
-        // Replies only matter while a terminal may still retry; a week is far beyond that.
-        p.pruneIdempotency.bind(1, e.at - kIdempotencyRetentionMs).exec();
         break;
     case EventType::TicketIssued: {
         // The label comes from the service's prefix in the config mirror so the journal stays minimal.
@@ -621,6 +619,25 @@ bool Store::commit(const std::vector<CommitEntry> &entries, std::vector<std::vec
     if (seqs)
         *seqs = std::move(assigned);
     return true;
+}
+
+qint64 Store::pruneIdempotency(qint64 olderThanMs, QString *error)
+{
+    if (!m_sql) {
+        *error = QStringLiteral("%1: opened read-only").arg(m_path);
+        return -1;
+    }
+    try {
+        m_sql->begin.exec();
+        m_sql->pruneIdempotency.bind(1, olderThanMs).exec();
+        const qint64 n = sqlite3_changes64(m_db);
+        m_sql->commit.exec();
+        return n;
+    } catch (const StoreFailure &f) {
+        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        *error = QStringLiteral("%1: pruning idempotency records failed: %2").arg(m_path, QString::fromStdString(f.message));
+        return -1;
+    }
 }
 
 std::optional<QByteArray> Store::findReply(const std::string &device, const std::string &requestId)

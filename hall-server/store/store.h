@@ -105,6 +105,12 @@ public:
 
     std::optional<QByteArray> findReply(const std::string &device, const std::string &requestId);
 
+    // Deletes the replies recorded before olderThanMs in a transaction of its own; returns how
+    // many, or -1 with error set. Replies only matter while a terminal may still retry, and the
+    // scan costs tens of milliseconds on a busy week, so it is kept out of every operation's
+    // commit (the server runs it from a timer).
+    qint64 pruneIdempotency(qint64 olderThanMs, QString *error);
+
     std::vector<StoredEvent> readEvents(qint64 afterSeq, int limit);
     bool integrityCheck(QString *error);
     sqlite3 *handle() const { return m_db; }

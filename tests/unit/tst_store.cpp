@@ -260,6 +260,7 @@ private Q_SLOTS:
     void eventsRefuseUpdateAndDelete();
     void eventsRefuseReplace();
     void idempotencyRecords();
+    void idempotencyPrunedOnlyWhenAsked();
     void failedCommitRollsBackEverything();
     void commitReportsStorageFailures_data();
     void commitReportsStorageFailures();
@@ -736,6 +737,33 @@ void TestStore::eventsRefuseReplace()
 }
 
 // ---- 5. Idempotency -----------------------------------------------------------------------------
+
+// Pruning runs apart from any operation (the server's timer); a day start alone keeps every reply,
+// and a prune removes exactly the replies recorded before its limit.
+void TestStore::idempotencyPrunedOnlyWhenAsked()
+{
+    Hall h;
+    QVERIFY2(h.open(dbPath()), qPrintable(h.error));
+    QCOMPARE(h.run(h.engine->issue("NEW"), "kiosk-1"), QByteArray("A001")); // req-1 at 07:50, day 1
+    const qint64 firstAt = h.clock.now();
+    h.clock.advance(8LL * 24 * 3600 * 1000);
+    QCOMPARE(h.run(h.engine->issue("NEW"), "kiosk-1"), QByteArray("A001")); // req-2 eight days later: a new day
+    QCOMPARE(scalar(h.store->handle(), "SELECT count(*) FROM events WHERE type = 'day_started'"), 2);
+    QCOMPARE(scalar(h.store->handle(), "SELECT count(*) FROM idempotency"), 2);
+
+    QString error;
+    QCOMPARE(h.store->pruneIdempotency(firstAt, &error), 0); // strictly older only
+    QCOMPARE(h.store->pruneIdempotency(h.clock.now() - Store::kIdempotencyRetentionMs, &error), 1);
+    QCOMPARE(h.store->findReply("kiosk-1", "req-1"), std::nullopt);
+    QVERIFY(h.store->findReply("kiosk-1", "req-2").has_value());
+    QCOMPARE(h.store->pruneIdempotency(h.clock.now() - Store::kIdempotencyRetentionMs, &error), 0);
+
+    Hall ro;
+    QVERIFY2(ro.open(h.store->path(), readOnlyOptions()), qPrintable(ro.error));
+    QCOMPARE(ro.store->pruneIdempotency(h.clock.now(), &error), -1);
+    QVERIFY2(error.contains(QStringLiteral("read-only")), qPrintable(error));
+    QVERIFY(h.store->findReply("kiosk-1", "req-2").has_value());
+}
 
 void TestStore::idempotencyRecords()
 {
