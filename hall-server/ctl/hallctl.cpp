@@ -237,7 +237,7 @@ int simulateCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     }
     QString error;
     auto store = store::Store::open(db, {}, &error);
-    if (!store || !store->syncConfig(cfg, &error)) {
+    if (!store) {
         err << error << Qt::endl;
         return 1;
     }
@@ -250,6 +250,10 @@ int simulateCommand(const QStringList &args, QTextStream &out, QTextStream &err)
         err << "hallctl simulate: " << db << " already holds business day " << dayToDate(current.today())
             << "; simulate a later --date or use a new database" << Qt::endl;
         return 2;
+    }
+    if (!store->syncConfig(cfg, &error)) {
+        err << error << Qt::endl;
+        return 1;
     }
     out << "database " << db << (option(args, QStringLiteral("--db")).isEmpty() ? " (temporary)" : "") << ", date "
         << date.toString(Qt::ISODate) << Qt::endl;

@@ -132,7 +132,6 @@ struct Store::Prepared {
     explicit Prepared(sqlite3 *db)
         : begin(db, "BEGIN IMMEDIATE")
         , commit(db, "COMMIT")
-        , rollback(db, "ROLLBACK")
         , insertEvent(db, "INSERT INTO events (at, type, data) VALUES (?1, ?2, ?3)")
         , insertIdempotency(db, "INSERT INTO idempotency (device, request_id, reply, created_at) VALUES (?1, ?2, ?3, ?4)")
         , findReply(db, kFindReplySql)
@@ -164,7 +163,7 @@ struct Store::Prepared {
     {
     }
 
-    Statement begin, commit, rollback;
+    Statement begin, commit;
     Statement insertEvent, insertIdempotency, findReply, pruneIdempotency;
     Statement setDay, expireTickets, expireSessions;
     Statement issue, call, recall, start, end, finish, transfer;

@@ -187,9 +187,10 @@ private Q_SLOTS:
 
         // Simulating the same day again into the same file would mix two days' numbers.
         QString again;
+        const QByteArray before = hashOf(db1);
         QCOMPARE(hallctl(common + QStringList{QStringLiteral("--seed"), QStringLiteral("5"), QStringLiteral("--db"), db1}, &again, &err), 2);
         QVERIFY2(err.contains(QStringLiteral("already holds business day 2026-03-02")), qPrintable(err));
-        QCOMPARE(journal(db1), journal(db2));
+        QCOMPARE(hashOf(db1), before);
 
         QCOMPARE(hallctl({QStringLiteral("simulate"), QStringLiteral("--config"), config(), QStringLiteral("--visitors"), QStringLiteral("many")}, &again, &err), 2);
         QVERIFY2(err.contains(QStringLiteral("--visitors takes a whole number")), qPrintable(err));
