@@ -6,10 +6,10 @@
 // describe the same hall; a change here changes both, and kHistoryFormat must follow it.
 
 #include "hallsim.h"
+#include "bus/requestid.h"
 #include "store/store.h"
 
 #include <QByteArray>
-#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -17,7 +17,6 @@
 #include <QJsonObject>
 #include <QString>
 #include <QTemporaryDir>
-#include <QUuid>
 
 #include <sqlite3.h>
 
@@ -171,24 +170,10 @@ inline QByteArray replyFor(const Engine &engine, const Action &a, const Outcome 
     return QJsonDocument(r).toJson(QJsonDocument::Compact);
 }
 
-// Terminals send time-ordered UUIDs (version 7, RFC 9562; docs/protocol.md), so each device's
-// records land at the end of its range of the idempotency B-tree. The layout: 48-bit Unix
-// milliseconds, version 7, a 12-bit counter within the millisecond (RFC 9562 method 1), then
-// random bits.
+// The ids terminals send (docs/protocol.md), from the bus library they are built on.
 inline std::string uuid7()
 {
-    static qint64 lastMs = 0;
-    static unsigned sub = 0;
-    const qint64 ms = QDateTime::currentMSecsSinceEpoch();
-    sub = ms == lastMs ? (sub + 1) & 0xfff : 0;
-    lastMs = ms;
-    QByteArray b = QUuid::createUuid().toRfc4122();
-    for (int i = 0; i < 6; ++i)
-        b[i] = char((ms >> (40 - 8 * i)) & 0xff);
-    b[6] = char(0x70 | ((sub >> 8) & 0x0f));
-    b[7] = char(sub & 0xff);
-    b[8] = char((b[8] & 0x3f) | 0x80);
-    return QUuid::fromRfc4122(b).toString(QUuid::WithoutBraces).toStdString();
+    return hall::bus::newRequestId().toStdString();
 }
 
 // One simulated operation as a server would commit it. Every event of the outcome is committed,
