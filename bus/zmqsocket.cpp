@@ -28,6 +28,30 @@ ZmqSocket::~ZmqSocket()
     m_notifier.reset();
 }
 
+bool ZmqSocket::makeCurveServer(const KeyPair &server, QString *error)
+{
+    if (!isZ85Key(server.publicKey) || !isZ85Key(server.secretKey)) {
+        *error = QStringLiteral("the server's CURVE key pair is missing or malformed");
+        return false;
+    }
+    m_socket.set(zmq::sockopt::curve_server, true);
+    m_socket.set(zmq::sockopt::curve_secretkey, server.secretKey.toStdString());
+    m_socket.set(zmq::sockopt::zap_domain, "hall");
+    return true;
+}
+
+bool ZmqSocket::makeCurveClient(const KeyPair &own, const QByteArray &serverPublicKey, QString *error)
+{
+    if (!isZ85Key(own.publicKey) || !isZ85Key(own.secretKey) || !isZ85Key(serverPublicKey)) {
+        *error = QStringLiteral("a CURVE client needs its own key pair and the server's public key");
+        return false;
+    }
+    m_socket.set(zmq::sockopt::curve_serverkey, serverPublicKey.toStdString());
+    m_socket.set(zmq::sockopt::curve_publickey, own.publicKey.toStdString());
+    m_socket.set(zmq::sockopt::curve_secretkey, own.secretKey.toStdString());
+    return true;
+}
+
 bool ZmqSocket::bind(const QByteArray &endpoint, QString *error)
 {
     return attach(endpoint, true, error);
@@ -94,14 +118,24 @@ void ZmqSocket::drain()
     try {
         while (m_socket.get(zmq::sockopt::events) & ZMQ_POLLIN) {
             QList<QByteArray> frames;
+            QByteArray userId;
             zmq::message_t part;
             do {
                 if (!m_socket.recv(part, zmq::recv_flags::dontwait))
                     break;
+                if (userId.isEmpty()) {
+                    // Metadata of the connection, set by the ZAP handler; never from the message.
+                    // A ROUTER's routing-id frame is made locally and carries none.
+                    try {
+                        userId = part.gets("User-Id");
+                    } catch (const zmq::error_t &) {
+                        // No ZAP on this socket: no user id.
+                    }
+                }
                 frames.append(QByteArray(static_cast<const char *>(part.data()), qsizetype(part.size())));
             } while (part.more());
             if (!frames.isEmpty())
-                Q_EMIT received(frames);
+                Q_EMIT received(frames, userId);
         }
     } catch (const zmq::error_t &e) {
         qCWarning(lcBusSocket) << "receive failed:" << e.what();

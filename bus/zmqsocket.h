@@ -4,6 +4,8 @@
 #include <QLoggingCategory>
 #include <QObject>
 
+#include "bus/curvekeys.h"
+
 #include <zmq.hpp>
 
 #include <memory>
@@ -25,6 +27,11 @@ public:
     ZmqSocket(zmq::context_t &context, zmq::socket_type type, QObject *parent = nullptr);
     ~ZmqSocket() override;
 
+    // CURVE on this socket, before bind / connect. The server side hands every handshake to the
+    // context's ZAP handler (domain "hall"); there is no plaintext fallback.
+    bool makeCurveServer(const KeyPair &server, QString *error);
+    bool makeCurveClient(const KeyPair &own, const QByteArray &serverPublicKey, QString *error);
+
     bool bind(const QByteArray &endpoint, QString *error);
     bool connectTo(const QByteArray &endpoint, QString *error);
     // The endpoint actually bound, e.g. tcp://127.0.0.1:41237 after binding port *.
@@ -37,7 +44,8 @@ public:
     zmq::socket_t &handle() { return m_socket; }
 
 Q_SIGNALS:
-    void received(const QList<QByteArray> &frames);
+    // userId: the ZAP handler's User-Id for the peer (the device id), empty without ZAP.
+    void received(const QList<QByteArray> &frames, const QByteArray &userId);
 
 private:
     bool attach(const QByteArray &endpoint, bool asBind, QString *error);
