@@ -7,7 +7,6 @@
 #include "store/store.h"
 
 #include <QByteArray>
-#include <QDate>
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -176,7 +175,7 @@ DbInfo inspect(const QString &path)
 
 std::string dayName(long long day)
 {
-    return QDate(1970, 1, 1).addDays(day).toString(Qt::ISODate).toStdString();
+    return hall::engine::businessDayDate(int(day));
 }
 
 // ---- The configuration hall-server loads ------------------------------------------------------

@@ -91,12 +91,12 @@ bool ZmqSocket::send(const QList<QByteArray> &frames)
             const auto flags = zmq::send_flags::dontwait | (i + 1 < frames.size() ? zmq::send_flags::sndmore : zmq::send_flags::none);
             ok = m_socket.send(zmq::const_buffer(frames[i].constData(), std::size_t(frames[i].size())), flags).has_value();
         }
+        if (!ok)
+            qCWarning(lcBusSocket) << "message of" << frames.size() << "frames not sent (no peer or queue full)";
     } catch (const zmq::error_t &e) {
         qCWarning(lcBusSocket) << "send failed:" << e.what();
         ok = false;
     }
-    if (!ok)
-        qCWarning(lcBusSocket) << "message of" << frames.size() << "frames not sent (no peer or queue full)";
     scheduleDrainIfReadable();
     return ok;
 }

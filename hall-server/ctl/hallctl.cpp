@@ -33,11 +33,9 @@ QString option(const QStringList &args, const QString &name)
     return i >= 0 && i + 1 < args.size() ? args.at(i + 1) : QString();
 }
 
-// Business day numbers count days since 1970-01-01 in the hall's local time shifted by the
-// rollover hour; as a date they are simply that many days after the epoch.
 QString dayToDate(qint64 day)
 {
-    return QDate(1970, 1, 1).addDays(day).toString(Qt::ISODate);
+    return QString::fromStdString(engine::businessDayDate(int(day)));
 }
 
 int configCheck(const QString &file, QTextStream &out, QTextStream &err)

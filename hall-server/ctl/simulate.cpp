@@ -79,7 +79,6 @@ int simulate(const HallConfig &hallConfig, store::Store &store, const Simulation
 
     std::multimap<Millis, std::function<void()>> agenda;
     auto at = [&](Millis t, std::function<void()> f) { agenda.emplace(t, std::move(f)); };
-    std::map<int, bool> busy;
     std::function<void(int)> tryCall;
 
     // Arrivals by inverse CDF over the profile.
@@ -107,11 +106,11 @@ int simulate(const HallConfig &hallConfig, store::Store &store, const Simulation
         at(t, [&, service, priority] {
             run("sim-kiosk", engine.issue(service, priority));
             for (const auto &w : config.windows)
-                if (!busy[w.number])
-                    tryCall(w.number);
+                tryCall(w.number);
         });
     }
 
+    // A window is busy exactly while the engine says it holds a visitor.
     tryCall = [&](int window) {
         const WindowState *ws = engine.window(window);
         if (!ws || ws->clerk.empty() || ws->paused || ws->current)
@@ -119,7 +118,6 @@ int simulate(const HallConfig &hallConfig, store::Store &store, const Simulation
         const Outcome called = run("sim-counter", engine.callNext(window));
         if (!called.ok())
             return;
-        busy[window] = true;
         const TicketId ticket = called.ticket;
         const std::string service = engine.ticket(ticket)->service;
         const Millis now = clock.now();
@@ -127,7 +125,6 @@ int simulate(const HallConfig &hallConfig, store::Store &store, const Simulation
             at(now + kMin, [&, window, ticket] { run("sim-counter", engine.recall(window, ticket)); });
             at(now + 2 * kMin, [&, window, ticket] {
                 run("sim-counter", engine.noShow(window, ticket));
-                busy[window] = false;
                 tryCall(window);
             });
             return;
@@ -143,11 +140,9 @@ int simulate(const HallConfig &hallConfig, store::Store &store, const Simulation
                 run("sim-counter", engine.transferToService(window, other, ticket));
             else
                 run("sim-counter", engine.finish(window, ticket));
-            busy[window] = false;
             tryCall(window);
             for (const auto &w : config.windows) // a transfer may wake another window
-                if (!busy[w.number])
-                    tryCall(w.number);
+                tryCall(w.number);
         });
     };
 

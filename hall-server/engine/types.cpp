@@ -1,6 +1,8 @@
 #include "types.h"
 
 #include <array>
+#include <chrono>
+#include <cstdio>
 #include <utility>
 
 namespace hall::engine {
@@ -96,6 +98,15 @@ const Clerk *HallConfig::clerk(const std::string &id) const
             return &c;
     }
     return nullptr;
+}
+
+std::string businessDayDate(int day)
+{
+    using namespace std::chrono;
+    const year_month_day ymd{sys_days{days{day}}};
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()));
+    return text;
 }
 
 } // namespace hall::engine

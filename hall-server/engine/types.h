@@ -30,6 +30,9 @@ const char *toString(Priority p);
 const char *toString(TicketStatus s);
 std::optional<Priority> priorityFromString(const std::string &s);
 std::optional<TicketStatus> statusFromString(const std::string &s);
+// A business day number (days since 1970-01-01 in the hall's local time, shifted by the rollover
+// hour) as the date people call it: "2024-03-04".
+std::string businessDayDate(int day);
 
 struct Service {
     std::string code;   // stable key, e.g. "NEW"

@@ -3,7 +3,6 @@
 #include "config/hallconfig.h"
 
 #include <QCoreApplication>
-#include <QDate>
 #include <QSocketNotifier>
 
 #include <csignal>
@@ -17,11 +16,9 @@ namespace hall::server {
 using namespace hall::engine;
 
 namespace {
-// Business day numbers count days since 1970-01-01 in the hall's local time shifted by the
-// rollover hour; people read them as that date.
 QString dayName(int day)
 {
-    return QDate(1970, 1, 1).addDays(day).toString(Qt::ISODate);
+    return QString::fromStdString(businessDayDate(day));
 }
 
 int g_signalFd[2] = {-1, -1};

@@ -191,6 +191,7 @@ class TestEngine : public QObject
 
 private Q_SLOTS:
     void labelFormat();
+    void businessDayDates();
     void firstOperationStartsTheFirstDay();
     void issueNumbersPerServicePerDay();
     void issueRefusals();
@@ -237,6 +238,20 @@ void TestEngine::labelFormat()
     QCOMPARE(bytes(Engine::label('A', 1)), QByteArray("A001"));
     QCOMPARE(bytes(Engine::label('B', 42)), QByteArray("B042"));
     QCOMPARE(bytes(Engine::label('Z', 999)), QByteArray("Z999"));
+}
+
+void TestEngine::businessDayDates()
+{
+    QCOMPARE(bytes(businessDayDate(0)), QByteArray("1970-01-01"));
+    QCOMPARE(bytes(businessDayDate(19786)), QByteArray("2024-03-04")); // the fixture's Monday
+    QCOMPARE(bytes(businessDayDate(19782)), QByteArray("2024-02-29")); // leap day
+    // The day the engine counts for a local time is the date on the wall, before the rollover hour
+    // still the day before.
+    ManualClock clock(localTime(9, 0));
+    Engine engine(makeConfig(), clock);
+    QCOMPARE(bytes(businessDayDate(engine.businessDay(localTime(9, 0)))), QByteArray("2024-03-04"));
+    QCOMPARE(bytes(businessDayDate(engine.businessDay(localTime(3, 59, 0, 1)))), QByteArray("2024-03-04"));
+    QCOMPARE(bytes(businessDayDate(engine.businessDay(localTime(4, 0, 0, 1)))), QByteArray("2024-03-05"));
 }
 
 void TestEngine::firstOperationStartsTheFirstDay()
