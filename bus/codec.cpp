@@ -37,11 +37,11 @@ bool isPlainToken(const QByteArray &s)
 }
 
 // Parses a frame into an object, checking size, JSON, version and the allowed top-level keys.
-std::optional<QJsonObject> envelope(const QByteArray &frame, const QSet<QString> &allowed, Error *error)
+std::optional<QJsonObject> envelope(const QByteArray &frame, const QSet<QString> &allowed, Error *error, qsizetype limit = kMaxMessageBytes)
 {
-    if (frame.size() > kMaxMessageBytes) {
+    if (frame.size() > limit) {
         *error = {QString::fromLatin1(codes::messageTooLarge),
-                  QStringLiteral("message of %1 bytes; the limit is %2").arg(frame.size()).arg(kMaxMessageBytes)};
+                  QStringLiteral("message of %1 bytes; the limit is %2").arg(frame.size()).arg(limit)};
         return std::nullopt;
     }
     QJsonParseError parse{};
@@ -154,7 +154,7 @@ std::optional<Reply> decodeReply(const QByteArray &frame, QString *error)
     Error e;
     static const QSet<QString> allowed{QStringLiteral("v"), QStringLiteral("id"), QStringLiteral("ok"), QStringLiteral("result"),
                                        QStringLiteral("error")};
-    const auto o = envelope(frame, allowed, &e);
+    const auto o = envelope(frame, allowed, &e, kMaxServerMessageBytes);
     if (!o) {
         *error = e.message;
         return std::nullopt;
@@ -207,7 +207,7 @@ std::optional<EventMessage> decodeEvent(const QByteArray &frame, QString *error)
     Error e;
     static const QSet<QString> allowed{QStringLiteral("v"), QStringLiteral("epoch"), QStringLiteral("seq"), QStringLiteral("type"),
                                        QStringLiteral("at"), QStringLiteral("data")};
-    const auto o = envelope(frame, allowed, &e);
+    const auto o = envelope(frame, allowed, &e, kMaxServerMessageBytes);
     if (!o) {
         *error = e.message;
         return std::nullopt;

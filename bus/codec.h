@@ -14,6 +14,9 @@ namespace hall::bus {
 inline constexpr int kProtocolVersion = 1;
 // Also the sockets' ZMQ_MAXMSGSIZE: a larger frame never reaches the parser.
 inline constexpr qsizetype kMaxMessageBytes = 64 * 1024;
+// Replies and events come from the server, which terminals trust (its key is pinned); a
+// snapshot of a busy day is larger than any request, so the limit the other way is wider.
+inline constexpr qsizetype kMaxServerMessageBytes = 16 * 1024 * 1024;
 inline constexpr qsizetype kMaxRequestIdBytes = 64;
 inline constexpr qsizetype kMaxNameBytes = 64; // op and event type names
 

@@ -28,6 +28,11 @@ ZmqSocket::~ZmqSocket()
     m_notifier.reset();
 }
 
+void ZmqSocket::setMaxMessageBytes(qint64 bytes)
+{
+    m_socket.set(zmq::sockopt::maxmsgsize, int64_t(bytes) + 1024);
+}
+
 bool ZmqSocket::makeCurveServer(const KeyPair &server, QString *error)
 {
     if (!isZ85Key(server.publicKey) || !isZ85Key(server.secretKey)) {

@@ -32,6 +32,10 @@ public:
     bool makeCurveServer(const KeyPair &server, QString *error);
     bool makeCurveClient(const KeyPair &own, const QByteArray &serverPublicKey, QString *error);
 
+    // Terminals accept replies and events up to kMaxServerMessageBytes (a snapshot of a busy
+    // day); the server keeps the default, kMaxMessageBytes, for what it receives.
+    void setMaxMessageBytes(qint64 bytes);
+
     bool bind(const QByteArray &endpoint, QString *error);
     bool connectTo(const QByteArray &endpoint, QString *error);
     // The endpoint actually bound, e.g. tcp://127.0.0.1:41237 after binding port *.

@@ -175,6 +175,32 @@ INSERT INTO idempotency_v3 (request_id, device, reply, created_at)
 DROP TABLE idempotency;
 ALTER TABLE idempotency_v3 RENAME TO idempotency;
 )SQL",
+    // 4: the device registry behind the bus's ZAP handler, and the devices' last status reports.
+    R"SQL(
+CREATE TABLE devices (
+  id TEXT PRIMARY KEY,
+  public_key TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('kiosk', 'counter', 'pad', 'board', 'manager', 'admin')),
+  window INTEGER,
+  note TEXT NOT NULL DEFAULT '',
+  registered_at INTEGER NOT NULL,
+  registered_by TEXT NOT NULL,
+  revoked_at INTEGER,
+  revoked_by TEXT
+) WITHOUT ROWID;
+-- A revoked key stays refused for good, even when its device id is registered again with a
+-- new key: a leaked secret must never come back to life by accident.
+CREATE TABLE revoked_keys (
+  public_key TEXT PRIMARY KEY,
+  device TEXT NOT NULL,
+  revoked_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE device_status (
+  device TEXT PRIMARY KEY,
+  status TEXT NOT NULL,
+  at INTEGER NOT NULL
+) WITHOUT ROWID;
+)SQL",
 };
 
 inline constexpr int kMigrationCount = int(sizeof(kMigrations) / sizeof(kMigrations[0]));

@@ -1,4 +1,6 @@
 #include "store.h"
+
+#include "bus/hallwire.h"
 #include "schema.h"
 
 #include <QDateTime>
@@ -456,26 +458,7 @@ EngineSnapshot Store::loadSnapshot(const HallConfig &config)
 
 QByteArray Store::encodeEventData(const Event &e)
 {
-    QJsonObject o;
-    if (e.ticket)
-        o.insert(QLatin1String("ticket"), qint64(e.ticket));
-    if (e.window)
-        o.insert(QLatin1String("window"), e.window);
-    if (!e.clerk.empty())
-        o.insert(QLatin1String("clerk"), QString::fromStdString(e.clerk));
-    if (!e.service.empty())
-        o.insert(QLatin1String("service"), QString::fromStdString(e.service));
-    if (e.number)
-        o.insert(QLatin1String("number"), e.number);
-    if (e.type == EventType::TicketIssued)
-        o.insert(QLatin1String("priority"), QLatin1String(toString(e.priority)));
-    if (e.day)
-        o.insert(QLatin1String("day"), e.day);
-    if (e.targetWindow)
-        o.insert(QLatin1String("targetWindow"), e.targetWindow);
-    if (e.recalls)
-        o.insert(QLatin1String("recalls"), e.recalls);
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+    return bus::wire::eventDataBytes(e);
 }
 
 std::optional<Event> Store::decodeEvent(EventType type, qint64 at, const QByteArray &data)
@@ -484,20 +467,7 @@ std::optional<Event> Store::decodeEvent(EventType type, qint64 at, const QByteAr
     const QJsonDocument doc = QJsonDocument::fromJson(data, &err);
     if (err.error != QJsonParseError::NoError || !doc.isObject())
         return std::nullopt;
-    const QJsonObject o = doc.object();
-    Event e;
-    e.type = type;
-    e.at = at;
-    e.ticket = qint64(o.value(QLatin1String("ticket")).toDouble());
-    e.window = o.value(QLatin1String("window")).toInt();
-    e.clerk = o.value(QLatin1String("clerk")).toString().toStdString();
-    e.service = o.value(QLatin1String("service")).toString().toStdString();
-    e.number = o.value(QLatin1String("number")).toInt();
-    e.priority = priorityFromString(o.value(QLatin1String("priority")).toString().toStdString()).value_or(Priority::Normal);
-    e.day = o.value(QLatin1String("day")).toInt();
-    e.targetWindow = o.value(QLatin1String("targetWindow")).toInt();
-    e.recalls = o.value(QLatin1String("recalls")).toInt();
-    return e;
+    return bus::wire::eventFromData(type, at, doc.object());
 }
 
 std::vector<StoredEvent> Store::readEvents(qint64 afterSeq, int limit)
@@ -599,6 +569,8 @@ bool Store::commit(const std::vector<CommitEntry> &entries, std::vector<std::vec
                 m_lastSeq = seq;
                 lastAt = e.at;
             }
+            if (entry.writes)
+                entry.writes(*this);
             if (!entry.requestId.empty()) {
                 p.insertIdempotency.bind(1, entry.device).bind(2, entry.requestId).bind(3, entry.reply)
                     .bind(4, lastAt ? lastAt : QDateTime::currentMSecsSinceEpoch()).exec();
@@ -618,6 +590,71 @@ bool Store::commit(const std::vector<CommitEntry> &entries, std::vector<std::vec
     if (seqs)
         *seqs = std::move(assigned);
     return true;
+}
+
+// ---- Device registry ---------------------------------------------------------------------------
+
+std::vector<Device> Store::devices()
+{
+    std::vector<Device> out;
+    Statement q(m_db, "SELECT id, public_key, role, window, note, registered_at, registered_by, revoked_at, revoked_by "
+                      "FROM devices ORDER BY id");
+    while (q.step()) {
+        Device d;
+        d.id = q.text(0);
+        d.publicKey = q.text(1);
+        d.role = q.text(2);
+        d.window = int(q.int64(3));
+        d.note = q.text(4);
+        d.registeredAt = q.int64(5);
+        d.registeredBy = q.text(6);
+        d.revokedAt = q.int64(7);
+        d.revokedBy = q.text(8);
+        out.push_back(std::move(d));
+    }
+    return out;
+}
+
+std::vector<std::string> Store::revokedKeys()
+{
+    std::vector<std::string> out;
+    Statement q(m_db, "SELECT public_key FROM revoked_keys");
+    while (q.step())
+        out.push_back(q.text(0));
+    return out;
+}
+
+std::vector<DeviceStatus> Store::deviceStatuses()
+{
+    std::vector<DeviceStatus> out;
+    Statement q(m_db, "SELECT device, status, at FROM device_status ORDER BY device");
+    while (q.step())
+        out.push_back({q.text(0), QByteArray::fromStdString(q.text(1)), q.int64(2)});
+    return out;
+}
+
+void Store::writeDevice(const Device &d)
+{
+    Statement(m_db, "INSERT OR REPLACE INTO devices (id, public_key, role, window, note, registered_at, registered_by) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+        .bind(1, d.id).bind(2, d.publicKey).bind(3, d.role).bindOptional(4, qint64(d.window)).bind(5, d.note)
+        .bind(6, d.registeredAt).bind(7, d.registeredBy)
+        .exec();
+}
+
+void Store::writeRevocation(const std::string &id, qint64 at, const std::string &by)
+{
+    Statement(m_db, "UPDATE devices SET revoked_at = ?2, revoked_by = ?3 WHERE id = ?1").bind(1, id).bind(2, at).bind(3, by).exec();
+    Statement(m_db, "INSERT OR IGNORE INTO revoked_keys (public_key, device, revoked_at) SELECT public_key, id, ?2 FROM devices WHERE id = ?1")
+        .bind(1, id).bind(2, at)
+        .exec();
+}
+
+void Store::writeDeviceStatus(const DeviceStatus &s)
+{
+    Statement(m_db, "INSERT OR REPLACE INTO device_status (device, status, at) VALUES (?1, ?2, ?3)")
+        .bind(1, s.device).bind(2, s.status).bind(3, s.at)
+        .exec();
 }
 
 qint64 Store::pruneIdempotency(qint64 olderThanMs, QString *error)

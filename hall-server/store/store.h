@@ -6,6 +6,7 @@
 #include <QLoggingCategory>
 #include <QString>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -67,18 +68,42 @@ struct StoredEvent {
     engine::Event event;
 };
 
+class Store;
+
 // One operation of a group commit: its events, and the reply to keep for its request id.
 struct CommitEntry {
     std::vector<engine::Event> events;
     std::string device;
     std::string requestId; // empty: no idempotency record (internal operations such as the day tick)
     QByteArray reply;
+    // Writes outside the journal (the device registry), in the same transaction; they throw
+    // StoreFailure to abort it.
+    std::function<void(Store &)> writes = nullptr;
+};
+
+// A terminal allowed on the bus (docs/protocol.md, "Security and roles").
+struct Device {
+    std::string id;
+    std::string publicKey; // Z85
+    std::string role;      // kiosk, counter, pad, board, manager, admin
+    int window = 0;        // counters and pads: the window they belong to
+    std::string note;
+    qint64 registeredAt = 0;
+    std::string registeredBy;
+    qint64 revokedAt = 0;  // 0: active
+    std::string revokedBy;
+};
+
+struct DeviceStatus {
+    std::string device;
+    QByteArray status; // compact JSON object, as the device reported it
+    qint64 at = 0;
 };
 
 class Store
 {
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
     static constexpr qint64 kIdempotencyRetentionMs = 7LL * 24 * 3600 * 1000;
 
     ~Store();
@@ -112,6 +137,15 @@ public:
     qint64 pruneIdempotency(qint64 olderThanMs, QString *error);
 
     std::vector<StoredEvent> readEvents(qint64 afterSeq, int limit);
+
+    // The device registry. Reads work on any store; the writes are only for a CommitEntry's
+    // writes function, inside commit()'s transaction.
+    std::vector<Device> devices();
+    std::vector<std::string> revokedKeys();
+    std::vector<DeviceStatus> deviceStatuses();
+    void writeDevice(const Device &d);           // insert, or replace a revoked device's row
+    void writeRevocation(const std::string &id, qint64 at, const std::string &by);
+    void writeDeviceStatus(const DeviceStatus &s);
     bool integrityCheck(QString *error);
     sqlite3 *handle() const { return m_db; }
 
