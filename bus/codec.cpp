@@ -308,6 +308,18 @@ bool ArgReader::boolean(const QString &key)
     return taken && taken->toBool();
 }
 
+QJsonObject ArgReader::object(const QString &key, qsizetype maxBytes)
+{
+    const auto taken = take(key, true);
+    if (!taken)
+        return {};
+    if (!taken->isObject() || compact(taken->toObject()).size() > maxBytes) {
+        fail(key, QStringLiteral("must be an object of at most %1 bytes").arg(maxBytes));
+        return {};
+    }
+    return taken->toObject();
+}
+
 bool ArgReader::finish()
 {
     for (auto it = m_args.begin(); it != m_args.end(); ++it)

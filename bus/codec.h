@@ -84,6 +84,8 @@ public:
     qint64 integer(const QString &key, qint64 min, qint64 max);
     std::optional<qint64> optionalInteger(const QString &key, qint64 min, qint64 max);
     bool boolean(const QString &key);
+    // A JSON object whose compact encoding is at most maxBytes.
+    QJsonObject object(const QString &key, qsizetype maxBytes);
 
     bool finish();
     bool ok() const { return m_error.isEmpty(); }

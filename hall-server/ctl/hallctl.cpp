@@ -1,14 +1,18 @@
 #include "hallctl.h"
 
 #include "config/hallconfig.h"
+#include "bus/curvekeys.h"
 #include "ctl/simulate.h"
+#include "server/daemon.h"
 #include "store/store.h"
 
 #include <QDate>
+#include <QDateTime>
 #include <QFile>
 #include <QTemporaryDir>
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <limits>
 #include <map>
@@ -23,6 +27,12 @@ const char *kUsage =
     "  init --db FILE [--config F]  create or upgrade a database, storing the configuration\n"
     "  status --db FILE             waiting per service, windows and today's counts (read-only)\n"
     "  hash-pin                     read a PIN on stdin, print its argon2id hash for the config\n"
+    "  keygen FILE                  write a new CURVE key pair to FILE (mode 0600) and its public\n"
+    "                               key to FILE.pub, for the server or a device\n"
+    "  device add --db F --id ID --role ROLE --key FILE.pub [--window N] [--note T]\n"
+    "                               register a device directly in the database while hall-server\n"
+    "                               is stopped (the first admin key); otherwise use the bus\n"
+    "  device list --db F           the device registry (read-only)\n"
     "  simulate --config F [--db F] [--visitors N] [--windows M] [--seed S] [--date YYYY-MM-DD]\n"
     "                               run a deterministic simulated day through the real engine and\n"
     "                               store, print its figures (without --db: a temporary database)\n";
@@ -258,6 +268,130 @@ int simulateCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     return simulate(cfg, *store, p, out);
 }
 
+int keygen(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    const QString file = args.value(1);
+    if (file.isEmpty() || file.startsWith(QLatin1Char('-'))) {
+        err << "hallctl keygen: FILE is required" << Qt::endl;
+        return 2;
+    }
+    if (QFile::exists(file)) {
+        // Overwriting a key pair silently locks its device out of the hall.
+        err << file << ": exists; remove it first if you really mean to replace this key" << Qt::endl;
+        return 1;
+    }
+    QString error;
+    const auto keys = bus::generateKeyPair(&error);
+    if (!keys || !bus::writeKeyFile(file, *keys, QStringLiteral("hall CURVE key pair; keep this file secret"), &error)
+        || !bus::writeKeyFile(file + QStringLiteral(".pub"), {keys->publicKey, {}}, QStringLiteral("hall CURVE public key"), &error)) {
+        err << error << Qt::endl;
+        return 1;
+    }
+    out << file << ": public key " << keys->publicKey << Qt::endl;
+    return 0;
+}
+
+int deviceAdd(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    const QString db = option(args, QStringLiteral("--db"));
+    const QString id = option(args, QStringLiteral("--id"));
+    const QString role = option(args, QStringLiteral("--role"));
+    const QString keyFile = option(args, QStringLiteral("--key"));
+    if (db.isEmpty() || id.isEmpty() || role.isEmpty() || keyFile.isEmpty()) {
+        err << "hallctl device add: --db, --id, --role and --key are required" << Qt::endl;
+        return 2;
+    }
+    static const QStringList roles{QStringLiteral("kiosk"), QStringLiteral("counter"), QStringLiteral("pad"),
+                                   QStringLiteral("board"), QStringLiteral("manager"), QStringLiteral("admin")};
+    if (!roles.contains(role)) {
+        err << "hallctl device add: --role must be one of " << roles.join(QStringLiteral(", ")) << Qt::endl;
+        return 2;
+    }
+    bool numberOk = true;
+    const int window = option(args, QStringLiteral("--window")).isEmpty() ? 0 : option(args, QStringLiteral("--window")).toInt(&numberOk);
+    const bool bound = role == QLatin1String("counter") || role == QLatin1String("pad");
+    if (!numberOk || window < 0 || bound != (window > 0)) {
+        err << "hallctl device add: --window N is required for counters and pads, and only for them" << Qt::endl;
+        return 2;
+    }
+    QString error;
+    const auto keys = bus::readKeyFile(keyFile, &error);
+    if (!keys) {
+        err << error << Qt::endl;
+        return 2;
+    }
+    // The running server keeps the registry in memory and would not see this row.
+    const int lock = server::lockDatabase(db, &error);
+    if (lock < 0) {
+        err << error << "; register over the bus instead: hallctl device register" << Qt::endl;
+        return 1;
+    }
+    auto store = store::Store::open(db, {}, &error);
+    if (!store) {
+        ::close(lock);
+        err << error << Qt::endl;
+        return 1;
+    }
+    int rc = 0;
+    try {
+        for (const store::Device &d : store->devices()) {
+            if (d.id == id.toStdString() && !d.revokedAt)
+                error = QStringLiteral("device %1 is already registered").arg(id);
+            else if (d.publicKey == keys->publicKey.toStdString() && !d.revokedAt)
+                error = QStringLiteral("this key belongs to device %1").arg(QString::fromStdString(d.id));
+        }
+        for (const std::string &k : store->revokedKeys())
+            if (k == keys->publicKey.toStdString())
+                error = QStringLiteral("this key was revoked and can never be registered again");
+    } catch (const store::StoreFailure &f) {
+        error = QString::fromStdString(f.message);
+    }
+    if (error.isEmpty()) {
+        store::Device d;
+        d.id = id.toStdString();
+        d.publicKey = keys->publicKey.toStdString();
+        d.role = role.toStdString();
+        d.window = window;
+        d.note = option(args, QStringLiteral("--note")).toStdString();
+        d.registeredAt = QDateTime::currentMSecsSinceEpoch();
+        d.registeredBy = "hallctl";
+        if (store->commit({store::CommitEntry{{}, {}, {}, {}, [&d](store::Store &s) { s.writeDevice(d); }}}, nullptr, &error))
+            out << "device " << id << " registered as " << role << (window ? QStringLiteral(" at window %1").arg(window) : QString()) << Qt::endl;
+        else
+            rc = 1;
+    } else {
+        rc = 1;
+    }
+    if (rc)
+        err << db << ": " << error << Qt::endl;
+    store.reset();
+    ::close(lock);
+    return rc;
+}
+
+int deviceList(const QStringList &args, QTextStream &out, QTextStream &err)
+{
+    const QString db = option(args, QStringLiteral("--db"));
+    if (db.isEmpty()) {
+        err << "hallctl device list: --db FILE is required" << Qt::endl;
+        return 2;
+    }
+    store::OpenOptions ro;
+    ro.readOnly = true;
+    QString error;
+    auto store = store::Store::open(db, ro, &error);
+    if (!store) {
+        err << error << Qt::endl;
+        return 1;
+    }
+    for (const store::Device &d : store->devices()) {
+        out << qSetFieldWidth(16) << Qt::left << QString::fromStdString(d.id) << qSetFieldWidth(9) << QString::fromStdString(d.role)
+            << qSetFieldWidth(0) << (d.window ? QStringLiteral("window %1").arg(d.window, -3) : QStringLiteral("          ")) << " "
+            << QString::fromStdString(d.publicKey) << (d.revokedAt ? QStringLiteral("  REVOKED") : QString()) << Qt::endl;
+    }
+    return 0;
+}
+
 } // namespace
 
 int run(const QStringList &args, QTextStream &out, QTextStream &err)
@@ -273,6 +407,12 @@ int run(const QStringList &args, QTextStream &out, QTextStream &err)
         return simulateCommand(args, out, err);
     if (cmd == QLatin1String("hash-pin"))
         return hashPin(out, err);
+    if (cmd == QLatin1String("keygen"))
+        return keygen(args, out, err);
+    if (cmd == QLatin1String("device") && args.value(1) == QLatin1String("add"))
+        return deviceAdd(args, out, err);
+    if (cmd == QLatin1String("device") && args.value(1) == QLatin1String("list") && args.contains(QStringLiteral("--db")))
+        return deviceList(args, out, err);
     if (cmd == QLatin1String("--help") || cmd == QLatin1String("help")) {
         out << kUsage;
         return 0;

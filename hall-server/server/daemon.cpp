@@ -5,7 +5,13 @@
 #include <QCoreApplication>
 #include <QSocketNotifier>
 
+#include <QFile>
+
+#include <cerrno>
 #include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -62,18 +68,50 @@ Daemon::Daemon(QObject *parent)
     connect(&m_prune, &QTimer::timeout, this, &Daemon::prune);
 }
 
-Daemon::~Daemon() = default;
-
-int Daemon::start(const QString &configPath, const QString &dbPath)
+Daemon::~Daemon()
 {
-    // The configuration is checked before the database is touched: a bad file changes nothing.
-    const auto loaded = config::loadFile(configPath);
+    m_bus.reset();
+    if (m_lockFd >= 0)
+        ::close(m_lockFd);
+}
+
+int lockDatabase(const QString &dbPath, QString *error)
+{
+    const QByteArray path = QFile::encodeName(dbPath + QStringLiteral(".lock"));
+    const int fd = ::open(path.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        *error = QStringLiteral("%1: cannot open: %2").arg(QString::fromLocal8Bit(path), QString::fromLocal8Bit(strerror(errno)));
+        return -1;
+    }
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        *error = QStringLiteral("%1: another hall-server is running on this database").arg(dbPath);
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int Daemon::start(const DaemonOptions &options)
+{
+    m_options = options;
+    // The configuration and keys are checked before the database is touched: a bad file changes nothing.
+    const auto loaded = config::loadFile(options.configPath);
     if (!loaded.config) {
         qCCritical(lcServer).noquote() << loaded.error;
         return 2;
     }
     QString error;
-    m_store = store::Store::open(dbPath, store::OpenOptions{}, &error);
+    const auto keys = bus::readKeyFile(options.serverKeyPath, &error);
+    if (!keys || keys->secretKey.isEmpty()) {
+        qCCritical(lcServer).noquote() << (keys ? QStringLiteral("%1: holds no secret key; the server needs its own key pair").arg(options.serverKeyPath) : error);
+        return 2;
+    }
+    m_lockFd = lockDatabase(options.dbPath, &error);
+    if (m_lockFd < 0) {
+        qCCritical(lcServer).noquote() << error;
+        return 3;
+    }
+    m_store = store::Store::open(options.dbPath, store::OpenOptions{}, &error);
     if (!m_store) {
         qCCritical(lcServer).noquote() << error;
         return 1;
@@ -86,7 +124,16 @@ int Daemon::start(const QString &configPath, const QString &dbPath)
     try {
         m_engine->restore(m_store->loadSnapshot(*loaded.config));
     } catch (const store::StoreFailure &f) {
-        qCCritical(lcServer).noquote() << dbPath << ": cannot read the hall state:" << QString::fromStdString(f.message);
+        qCCritical(lcServer).noquote() << options.dbPath << ": cannot read the hall state:" << QString::fromStdString(f.message);
+        return 1;
+    }
+    BusOptions bus;
+    bus.requestEndpoint = options.requestEndpoint;
+    bus.eventEndpoint = options.eventEndpoint;
+    bus.serverKeys = *keys;
+    m_bus = std::make_unique<BusServer>(*this, bus);
+    if (!m_bus->start(&error)) {
+        qCCritical(lcServer).noquote() << "cannot open the bus:" << error;
         return 1;
     }
     tick();
@@ -94,13 +141,69 @@ int Daemon::start(const QString &configPath, const QString &dbPath)
     // Hourly, and first just after start-up, so the scan never delays being ready.
     m_prune.start(3600 * 1000);
     QTimer::singleShot(0, this, &Daemon::prune);
-    qCInfo(lcServer).noquote() << QStringLiteral("ready: hall %1, business day %2, %3 waiting, journal seq %4, epoch %5")
+    qCInfo(lcServer).noquote() << QStringLiteral("ready: hall %1, business day %2, %3 waiting, journal seq %4, epoch %5, requests %6, events %7")
                                       .arg(QString::fromStdString(loaded.config->hallId))
                                       .arg(dayName(m_engine->today()))
                                       .arg(m_engine->waitingTotal())
                                       .arg(m_store->lastSeq())
-                                      .arg(m_store->epoch());
+                                      .arg(m_store->epoch())
+                                      .arg(QString::fromLatin1(m_bus->requestEndpoint()))
+                                      .arg(QString::fromLatin1(m_bus->eventEndpoint()));
     return 0;
+}
+
+bool Daemon::reloadConfig(QString *code, QString *message)
+{
+    const auto loaded = config::loadFile(m_options.configPath);
+    if (!loaded.config) {
+        *code = QStringLiteral("config_invalid");
+        *message = loaded.error;
+        return false;
+    }
+    const HallConfig &next = *loaded.config;
+    // Today's open tickets and open windows must still make sense under the new file; closing a
+    // service or window people are waiting at is done by serving them first, not by a reload.
+    auto conflict = [&](const QString &why) {
+        *code = QStringLiteral("config_conflict");
+        *message = why;
+        return false;
+    };
+    for (const auto &[id, t] : m_engine->tickets()) {
+        if (!isOpen(t.status))
+            continue;
+        if (!next.service(t.service))
+            return conflict(QStringLiteral("ticket %1 is open for service %2, which the new file removes").arg(QString::fromStdString(t.label), QString::fromStdString(t.service)));
+        if (t.targetWindow && !next.window(t.targetWindow))
+            return conflict(QStringLiteral("ticket %1 waits for window %2, which the new file removes").arg(QString::fromStdString(t.label)).arg(t.targetWindow));
+    }
+    for (const auto &[number, w] : m_engine->windows()) {
+        if ((!w.clerk.empty() || w.current) && !next.window(number))
+            return conflict(QStringLiteral("window %1 is open, and the new file removes it").arg(number));
+        if (!w.clerk.empty() && !next.clerk(w.clerk))
+            return conflict(QStringLiteral("clerk %1 is signed in, and the new file removes them").arg(QString::fromStdString(w.clerk)));
+    }
+    QString error;
+    if (!m_store->syncConfig(next, &error)) {
+        *code = QStringLiteral("internal_error");
+        *message = error;
+        return false;
+    }
+    auto engine = std::make_unique<Engine>(next, m_clock);
+    engine->restore(m_engine->snapshot());
+    m_engine = std::move(engine);
+    return true;
+}
+
+void Daemon::recoverFromStore()
+{
+    try {
+        m_engine->restore(m_store->loadSnapshot(m_engine->config()));
+    } catch (const store::StoreFailure &f) {
+        // Neither the write nor the read works: serving from memory would hand out numbers
+        // the journal does not hold, so stop and let the supervisor restart us.
+        qCCritical(lcServer).noquote() << "cannot reread the hall state, stopping:" << QString::fromStdString(f.message);
+        QCoreApplication::exit(1);
+    }
 }
 
 void Daemon::prune()
@@ -119,19 +222,15 @@ void Daemon::tick()
     if (out.events.empty())
         return;
     QString error;
-    if (!m_store->commit({store::CommitEntry{out.events, {}, {}, {}}}, nullptr, &error)) {
+    std::vector<std::vector<qint64>> seqs;
+    if (!m_store->commit({store::CommitEntry{out.events, {}, {}, {}}}, &seqs, &error)) {
         // The journal is the truth: go back to it rather than run ahead of what is stored.
         qCCritical(lcServer).noquote() << error;
-        try {
-            m_engine->restore(m_store->loadSnapshot(m_engine->config()));
-        } catch (const store::StoreFailure &f) {
-            // Neither the write nor the read works: serving from memory would hand out numbers
-            // the journal does not hold, so stop and let the supervisor restart us.
-            qCCritical(lcServer).noquote() << "cannot reread the hall state, stopping:" << QString::fromStdString(f.message);
-            QCoreApplication::exit(1);
-        }
+        recoverFromStore();
         return;
     }
+    if (m_bus && !seqs.empty())
+        m_bus->publishCommitted(out.events, seqs.front());
     qCInfo(lcServer).noquote() << "business day" << dayName(m_engine->today()) << "started";
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "busserver.h"
 #include "engine/engine.h"
 #include "store/store.h"
 
@@ -13,30 +14,50 @@ Q_DECLARE_LOGGING_CATEGORY(lcServer)
 
 namespace hall::server {
 
+struct DaemonOptions {
+    QString configPath;
+    QString dbPath;
+    QString serverKeyPath;
+    QByteArray requestEndpoint = "tcp://*:5570";
+    QByteArray eventEndpoint = "tcp://*:5571";
+};
+
 // The hall-server process: loads the configuration, opens the store, rebuilds the engine from
-// it, and starts each business day on time. The bus (issue 3) plugs in here.
-class Daemon : public QObject
+// it, serves the bus, and starts each business day on time.
+class Daemon : public QObject, public HallHost
 {
     Q_OBJECT
 public:
     explicit Daemon(QObject *parent = nullptr);
     ~Daemon() override;
 
-    // Returns the process exit code on failure (2: bad configuration, 1: store), 0 when running.
-    int start(const QString &configPath, const QString &dbPath);
-    const engine::Engine *engine() const { return m_engine.get(); }
+    // Returns the process exit code on failure (2: bad configuration or keys, 1: store or
+    // sockets, 3: another hall-server holds the database), 0 when running.
+    int start(const DaemonOptions &options);
+
+    engine::Engine &engine() override { return *m_engine; }
+    store::Store &store() override { return *m_store; }
+    bool reloadConfig(QString *code, QString *message) override;
+    void recoverFromStore() override;
 
 private:
     void tick();
     void scheduleRollover();
     void prune();
 
+    DaemonOptions m_options;
     engine::SystemClock m_clock;
+    int m_lockFd = -1;
     std::unique_ptr<store::Store> m_store;
     std::unique_ptr<engine::Engine> m_engine;
+    std::unique_ptr<BusServer> m_bus;
     QTimer m_rollover;
     QTimer m_prune;
 };
+
+// Holds an exclusive lock on "<db>.lock" for the life of the process: two writers on one
+// journal would hand out the same ticket numbers. Returns the fd, or -1 with the reason.
+int lockDatabase(const QString &dbPath, QString *error);
 
 // Turns SIGTERM and SIGINT into a clean QCoreApplication::quit() through a self-pipe, the only
 // async-signal-safe way to reach the event loop.

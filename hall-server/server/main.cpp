@@ -19,15 +19,26 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     parser.addOption({QStringLiteral("config"), QStringLiteral("Hall configuration file (JSON)."), QStringLiteral("file")});
     parser.addOption({QStringLiteral("db"), QStringLiteral("SQLite database file (created if missing)."), QStringLiteral("file")});
+    parser.addOption({QStringLiteral("server-key"), QStringLiteral("The server's CURVE key pair (hallctl keygen --server)."), QStringLiteral("file")});
+    parser.addOption({QStringLiteral("requests"), QStringLiteral("ZeroMQ endpoint for requests (default tcp://*:5570)."), QStringLiteral("endpoint"),
+                      QStringLiteral("tcp://*:5570")});
+    parser.addOption({QStringLiteral("events"), QStringLiteral("ZeroMQ endpoint for events (default tcp://*:5571)."), QStringLiteral("endpoint"),
+                      QStringLiteral("tcp://*:5571")});
     parser.process(app);
-    if (!parser.isSet(QStringLiteral("config")) || !parser.isSet(QStringLiteral("db"))) {
-        fprintf(stderr, "hall-server: --config FILE and --db FILE are required (see --help)\n");
+    if (!parser.isSet(QStringLiteral("config")) || !parser.isSet(QStringLiteral("db")) || !parser.isSet(QStringLiteral("server-key"))) {
+        fprintf(stderr, "hall-server: --config FILE, --db FILE and --server-key FILE are required (see --help)\n");
         return 2;
     }
 
     hall::server::installShutdownHandler();
     hall::server::Daemon daemon;
-    if (const int rc = daemon.start(parser.value(QStringLiteral("config")), parser.value(QStringLiteral("db"))); rc != 0)
+    hall::server::DaemonOptions options;
+    options.configPath = parser.value(QStringLiteral("config"));
+    options.dbPath = parser.value(QStringLiteral("db"));
+    options.serverKeyPath = parser.value(QStringLiteral("server-key"));
+    options.requestEndpoint = parser.value(QStringLiteral("requests")).toUtf8();
+    options.eventEndpoint = parser.value(QStringLiteral("events")).toUtf8();
+    if (const int rc = daemon.start(options); rc != 0)
         return rc;
     return app.exec();
 }

@@ -1,5 +1,7 @@
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -24,11 +26,25 @@ private:
         return QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256);
     }
 
+    // The server's arguments, with a key pair next to the database (made on first use) and
+    // ports the system picks, so tests never collide with each other or a running hall.
+    QStringList serverArgs(const QString &db, const QString &configFile) const
+    {
+        const QString key = QFileInfo(db).dir().filePath(QStringLiteral("server.key"));
+        if (!QFile::exists(key)) {
+            QProcess keygen;
+            keygen.start(QStringLiteral(HALLCTL_BIN), {QStringLiteral("keygen"), key});
+            keygen.waitForFinished(10000);
+        }
+        return {QStringLiteral("--config"), configFile, QStringLiteral("--db"), db, QStringLiteral("--server-key"), key,
+                QStringLiteral("--requests"), QStringLiteral("tcp://127.0.0.1:*"), QStringLiteral("--events"), QStringLiteral("tcp://127.0.0.1:*")};
+    }
+
     // Starts the server and waits for its "ready" line; returns the full log so far.
     QByteArray startUntilReady(QProcess &p, const QString &db)
     {
         p.setProcessChannelMode(QProcess::MergedChannels);
-        p.start(server(), {QStringLiteral("--config"), config(), QStringLiteral("--db"), db});
+        p.start(server(), serverArgs(db, config()));
         QByteArray log;
         for (int i = 0; i < 100 && !log.contains("ready:"); ++i) {
             p.waitForReadyRead(100);
@@ -73,7 +89,7 @@ private Q_SLOTS:
         f.write(json);
         f.close();
         QProcess p;
-        p.start(server(), {QStringLiteral("--config"), bad, QStringLiteral("--db"), db});
+        p.start(server(), serverArgs(db, bad));
         QVERIFY(p.waitForFinished(10000));
         QCOMPARE(p.exitCode(), 2);
         const QString err = QString::fromUtf8(p.readAllStandardError());
@@ -214,6 +230,46 @@ private:
     }
 
 private Q_SLOTS:
+    void secondServerOnOneDatabaseIsRefused()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("hall.db"));
+        QProcess first;
+        QVERIFY(startUntilReady(first, db).contains("ready:"));
+        QProcess second;
+        second.start(server(), serverArgs(db, config()));
+        QVERIFY(second.waitForFinished(10000));
+        QCOMPARE(second.exitCode(), 3);
+        QVERIFY(QString::fromUtf8(second.readAllStandardError()).contains(QStringLiteral("another hall-server is running on this database")));
+        first.terminate();
+        QVERIFY(first.waitForFinished(5000));
+        // The lock goes with the process, so the next start works.
+        QProcess third;
+        QVERIFY(startUntilReady(third, db).contains("ready:"));
+        third.kill();
+        third.waitForFinished(5000);
+    }
+
+    void serverKeyIsRequiredAndChecked()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("hall.db"));
+        QProcess p;
+        p.start(server(), {QStringLiteral("--config"), config(), QStringLiteral("--db"), db});
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitCode(), 2);
+        QVERIFY(p.readAllStandardError().contains("--server-key FILE"));
+        // A key file others can read is refused before the database is created.
+        QStringList args = serverArgs(db, config());
+        const QString key = args.at(args.indexOf(QStringLiteral("--server-key")) + 1);
+        QFile::setPermissions(key, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadOther);
+        p.start(server(), args);
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitCode(), 2);
+        QVERIFY(p.readAllStandardError().contains("chmod 600"));
+        QVERIFY(!QFile::exists(db));
+    }
+
     void newerDatabaseIsRefused()
     {
         QTemporaryDir dir;
@@ -224,7 +280,7 @@ private Q_SLOTS:
         sqlite3_close(h);
         const QByteArray before = hashOf(db);
         QProcess p;
-        p.start(server(), {QStringLiteral("--config"), config(), QStringLiteral("--db"), db});
+        p.start(server(), serverArgs(db, config()));
         QVERIFY(p.waitForFinished(10000));
         QCOMPARE(p.exitCode(), 1);
         QVERIFY(QString::fromUtf8(p.readAllStandardError()).contains(QStringLiteral("newer than this program")));

@@ -1,0 +1,892 @@
+#include "busserver.h"
+
+#include "bus/hallwire.h"
+#include "config/hallconfig.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QMetaObject>
+#include <QRegularExpression>
+#include <QRunnable>
+
+Q_LOGGING_CATEGORY(lcBusServer, "hall.server.bus")
+
+namespace hall::server {
+
+using namespace hall::engine;
+using bus::ArgReader;
+
+namespace {
+
+constexpr qint64 kMaxTicketId = 9007199254740991LL;
+constexpr int kMaxWindow = 999;
+constexpr int kBadgeFailuresBeforeLock = 5;
+constexpr int kDeviceFailuresBeforeLock = 10;
+constexpr qint64 kLockoutMs = 5 * 60 * 1000;
+
+// Codes the bus adds to the engine's (docs/protocol.md, "Error codes").
+namespace codes {
+constexpr const char *unknownOperation = "unknown_operation";
+constexpr const char *forbidden = "forbidden";
+constexpr const char *deviceRevoked = "device_revoked";
+constexpr const char *internalError = "internal_error";
+constexpr const char *signInFailed = "sign_in_failed";
+constexpr const char *clerkLocked = "clerk_locked";
+constexpr const char *tooManyAttempts = "too_many_attempts";
+constexpr const char *deviceExists = "device_exists";
+constexpr const char *unknownDevice = "unknown_device";
+constexpr const char *alreadyRevoked = "already_revoked";
+constexpr const char *keyInUse = "key_in_use";
+constexpr const char *keyRevoked = "key_revoked";
+} // namespace codes
+
+bus::Error err(const char *code, const QString &message)
+{
+    return {QString::fromLatin1(code), message};
+}
+
+QString qs(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+
+QByteArray workKey(const QByteArray &device, const QByteArray &requestId)
+{
+    return device + '\n' + requestId;
+}
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+// The PIN check off the event loop. The verdict is posted back to the server object, which
+// outlives the pool (its destructor waits for it).
+class PinCheck : public QRunnable
+{
+public:
+    PinCheck(std::string hash, QString pin, std::function<void(bool)> done)
+        : m_hash(std::move(hash)), m_pin(std::move(pin)), m_done(std::move(done))
+    {
+    }
+    void run() override { m_done(config::verifyPin(m_hash, m_pin)); }
+
+private:
+    std::string m_hash;
+    QString m_pin;
+    std::function<void(bool)> m_done;
+};
+
+} // namespace
+
+BusServer::BusServer(HallHost &host, BusOptions options, QObject *parent)
+    : QObject(parent)
+    , m_host(host)
+    , m_options(std::move(options))
+    , m_context(1)
+{
+    m_flushTimer.setSingleShot(true);
+    connect(&m_flushTimer, &QTimer::timeout, this, &BusServer::flush);
+    connect(&m_heartbeat, &QTimer::timeout, this, &BusServer::publishHeartbeat);
+    // One PIN check at a time is plenty for a hall and caps the memory argon2id takes (64 MiB each).
+    m_pinPool.setMaxThreadCount(2);
+
+    const unsigned windowRoles = Counter | Admin;
+    m_ops = {
+        {QStringLiteral("hello"), {AnyRole, &BusServer::opHello}},
+        {QStringLiteral("snapshot"), {AnyRole, &BusServer::opSnapshot}},
+        {QStringLiteral("ticket.issue"), {Kiosk | Admin, &BusServer::opIssue}},
+        {QStringLiteral("ticket.cancel"), {Manager | Admin, &BusServer::opCancel}},
+        {QStringLiteral("window.callNext"), {windowRoles, &BusServer::opCallNext}},
+        {QStringLiteral("window.recall"), {windowRoles, &BusServer::opRecall}},
+        {QStringLiteral("window.start"), {windowRoles, &BusServer::opStart}},
+        {QStringLiteral("window.noShow"), {windowRoles, &BusServer::opNoShow}},
+        {QStringLiteral("window.transfer"), {windowRoles, &BusServer::opTransfer}},
+        {QStringLiteral("window.finish"), {windowRoles, &BusServer::opFinish}},
+        {QStringLiteral("window.pause"), {windowRoles, &BusServer::opPause}},
+        {QStringLiteral("window.resume"), {windowRoles, &BusServer::opResume}},
+        {QStringLiteral("clerk.signIn"), {windowRoles, &BusServer::opSignIn}},
+        {QStringLiteral("clerk.signOut"), {windowRoles, &BusServer::opSignOut}},
+        {QStringLiteral("device.status"), {AnyRole, &BusServer::opDeviceStatus}},
+        {QStringLiteral("device.register"), {Admin, &BusServer::opDeviceRegister}},
+        {QStringLiteral("device.revoke"), {Admin, &BusServer::opDeviceRevoke}},
+        {QStringLiteral("device.list"), {Manager | Admin, &BusServer::opDeviceList}},
+        {QStringLiteral("config.reload"), {Admin, &BusServer::opConfigReload}},
+    };
+}
+
+BusServer::~BusServer()
+{
+    m_pinPool.waitForDone();
+}
+
+unsigned BusServer::roleBit(const std::string &role)
+{
+    static const std::map<std::string, unsigned> bits{{"kiosk", Kiosk}, {"counter", Counter}, {"pad", Pad},
+                                                      {"board", Board}, {"manager", Manager}, {"admin", Admin}};
+    const auto it = bits.find(role);
+    return it == bits.end() ? 0 : it->second;
+}
+
+// ---- Sockets ------------------------------------------------------------------------------------
+
+bool BusServer::start(QString *error)
+{
+    loadRegistry();
+    m_zap = std::make_unique<bus::ZapHandler>(m_context, [this](const QByteArray &key) { return deviceForKey(key); });
+    if (!m_zap->start(error))
+        return false;
+    m_router = std::make_unique<bus::ZmqSocket>(m_context, zmq::socket_type::router);
+    if (!m_router->makeCurveServer(m_options.serverKeys, error) || !m_router->bind(m_options.requestEndpoint, error))
+        return false;
+    connect(m_router.get(), &bus::ZmqSocket::received, this, &BusServer::onRequest);
+    if (!bindPublisher(error))
+        return false;
+    m_heartbeat.start(m_options.heartbeatMs);
+    qCInfo(lcBusServer).noquote() << "requests on" << m_router->lastEndpoint() << "events on" << m_boundEventEndpoint << "-"
+                                  << m_activeKeys.size() << "devices registered";
+    return true;
+}
+
+QByteArray BusServer::requestEndpoint() const
+{
+    return m_router ? m_router->lastEndpoint() : QByteArray();
+}
+
+QByteArray BusServer::eventEndpoint() const
+{
+    return m_boundEventEndpoint;
+}
+
+bool BusServer::bindPublisher(QString *error)
+{
+    auto pub = std::make_unique<bus::ZmqSocket>(m_context, zmq::socket_type::pub);
+    // A subscriber that falls this far behind loses messages; it notices the gap and takes a
+    // snapshot, which is cheaper than the server holding unbounded queues for it.
+    pub->handle().set(zmq::sockopt::sndhwm, 100000);
+    const QByteArray endpoint = m_boundEventEndpoint.isEmpty() ? m_options.eventEndpoint : m_boundEventEndpoint;
+    if (!pub->makeCurveServer(m_options.serverKeys, error) || !pub->bind(endpoint, error))
+        return false;
+    m_boundEventEndpoint = pub->lastEndpoint();
+    m_publisher = std::move(pub);
+    return true;
+}
+
+void BusServer::rebindPublisher()
+{
+    // PUB cannot drop one subscriber, so a revocation closes the socket: every terminal
+    // reconnects through ZAP, which now refuses the revoked key, and the others resync.
+    m_publisher.reset();
+    m_rebindTries = 0;
+    auto retry = std::make_shared<std::function<void()>>();
+    *retry = [this, retry]() {
+        QString error;
+        if (bindPublisher(&error)) {
+            qCInfo(lcBusServer).noquote() << "event socket reopened on" << m_boundEventEndpoint << "after a revocation";
+            publishHeartbeat();
+            return;
+        }
+        // The old listener is closed by ZeroMQ's I/O thread, a moment later than our close.
+        if (++m_rebindTries < 200)
+            QTimer::singleShot(25, this, [retry] { (*retry)(); });
+        else
+            qCCritical(lcBusServer).noquote() << "cannot reopen the event socket:" << error;
+    };
+    (*retry)();
+}
+
+void BusServer::onRequest(const QList<QByteArray> &frames, const QByteArray &userId)
+{
+    ++m_stats.requests;
+    // DEALER peers send [payload], REQ peers [empty, payload]; ROUTER adds the identity.
+    const bool withDelimiter = frames.size() == 3 && frames[1].isEmpty();
+    if ((frames.size() != 2 && !withDelimiter) || userId.isEmpty()) {
+        ++m_stats.malformedFrames;
+        qCDebug(lcBusServer) << "dropped a message of" << frames.size() << "frames from" << userId;
+        return;
+    }
+    m_batch.push_back({frames[0], withDelimiter, userId, frames.last()});
+    if (int(m_batch.size()) >= m_options.maxBatch)
+        flush();
+    else if (!m_flushTimer.isActive())
+        m_flushTimer.start(0); // after this wake-up's drain: everything that arrived together commits together
+}
+
+void BusServer::sendReply(const Incoming &to, const QByteArray &reply)
+{
+    QList<QByteArray> frames{to.identity};
+    if (to.delimiter)
+        frames.append(QByteArray());
+    frames.append(reply);
+    if (m_router)
+        m_router->send(frames);
+}
+
+QByteArray BusServer::replyBytes(const Work &w) const
+{
+    bus::Reply r;
+    r.id = w.request.id;
+    r.ok = !w.error;
+    if (w.error)
+        r.error = *w.error;
+    else
+        r.result = w.result;
+    return bus::encodeReply(r);
+}
+
+// ---- The batch ----------------------------------------------------------------------------------
+
+void BusServer::flush()
+{
+    m_flushTimer.stop();
+    std::vector<Work> works = std::move(m_ready);
+    m_ready.clear();
+    works.reserve(works.size() + m_batch.size());
+    for (Incoming &in : m_batch) {
+        Work w;
+        w.from = std::move(in);
+        works.push_back(std::move(w));
+    }
+    m_batch.clear();
+    if (works.empty())
+        return;
+
+    m_pendingSeq = m_host.store().lastSeq();
+    m_batchKeys.clear();
+    for (Work &w : works)
+        handle(w);
+
+    std::vector<store::CommitEntry> entries;
+    for (Work &w : works) {
+        if (w.mutates && !w.error)
+            entries.push_back({w.events, w.from.device.toStdString(), w.request.id.toStdString(), replyBytes(w), w.writes});
+    }
+    bool committed = true;
+    if (!entries.empty()) {
+        QString error;
+        std::vector<std::vector<qint64>> seqs;
+        committed = m_host.store().commit(entries, &seqs, &error);
+        ++m_stats.commits;
+        if (!committed) {
+            qCCritical(lcBusServer).noquote() << "batch of" << entries.size() << "operations not applied:" << error;
+            m_host.recoverFromStore();
+            loadRegistry();
+        } else if (m_host.store().lastSeq() != m_pendingSeq) {
+            // Replies name the seq of their events before the commit assigns it; SQLite gives
+            // max(seq) + 1 to an append-only table, so this cannot differ unless the file was
+            // written behind our back.
+            qCCritical(lcBusServer) << "journal seq" << m_host.store().lastSeq() << "differs from the expected" << m_pendingSeq;
+        }
+    }
+
+    for (Work &w : works) {
+        if (w.skip || w.async)
+            continue;
+        const QByteArray key = workKey(w.from.device, w.request.id);
+        if (w.mutates && !w.error && !committed)
+            w.error = err(codes::internalError, QStringLiteral("the hall database refused the write; nothing was applied, try again"));
+        if (w.mutates && !w.error && w.afterCommit)
+            w.afterCommit();
+        if (w.deferredRead)
+            continue;
+        const QByteArray reply = w.storedReply.isEmpty() ? replyBytes(w) : w.storedReply;
+        sendReply(w.from, reply);
+        if (const auto others = m_alsoReplyTo.find(key); others != m_alsoReplyTo.end()) {
+            for (const Incoming &to : others->second)
+                sendReply(to, reply);
+            m_alsoReplyTo.erase(others);
+        }
+    }
+    if (committed)
+        publishBatch(works);
+    for (Work &w : works) {
+        if (!w.deferredRead || w.skip)
+            continue;
+        // Reads answered after the commit and its events: a snapshot never shows state that is
+        // not yet durable, and its seq is exactly the last event published before it.
+        if (!w.error)
+            w.result = snapshotJson();
+        sendReply(w.from, replyBytes(w));
+    }
+    for (Work &w : works) {
+        if (w.error || (w.mutates && !committed))
+            continue;
+        for (bus::EventMessage &n : w.notices) {
+            n.seq = m_host.store().lastSeq(); // a notice says how far the journal is as it goes out
+            publish(n);
+        }
+    }
+    if (m_rebindPending) {
+        m_rebindPending = false;
+        rebindPublisher();
+    }
+}
+
+void BusServer::publishBatch(const std::vector<Work> &works)
+{
+    qint64 seq = m_host.store().lastSeq();
+    for (const Work &w : works)
+        if (w.mutates && !w.error)
+            seq -= qint64(w.events.size());
+    const QString epoch = m_host.store().epoch();
+    for (const Work &w : works) {
+        if (!w.mutates || w.error)
+            continue;
+        for (const Event &e : w.events)
+            publish({epoch, ++seq, QLatin1String(toString(e.type)), e.at, bus::wire::eventData(e)});
+    }
+}
+
+void BusServer::handle(Work &w)
+{
+    if (w.resume) {
+        // A sign-in whose PIN was checked: it joins this batch like any operation.
+        const QByteArray key = workKey(w.from.device, w.request.id);
+        m_inFlight.remove(key);
+        m_batchKeys.insert(key);
+        w.async = false;
+        const auto resume = std::move(w.resume);
+        resume(w);
+        return;
+    }
+    bus::DecodedRequest decoded = bus::decodeRequest(w.from.payload);
+    if (!decoded.request) {
+        w.request.id = decoded.id;
+        w.error = decoded.error;
+        return;
+    }
+    w.request = std::move(*decoded.request);
+    const auto device = m_devices.find(w.from.device.toStdString());
+    if (device == m_devices.end() || device->second.revokedAt) {
+        ++m_stats.refusedRevoked;
+        w.error = err(codes::deviceRevoked, QStringLiteral("device %1 is not registered or was revoked").arg(QString::fromUtf8(w.from.device)));
+        return;
+    }
+    w.device = &device->second;
+    const QByteArray key = workKey(w.from.device, w.request.id);
+    if (m_inFlight.contains(key) || m_batchKeys.contains(key)) {
+        // A retry of a request still being answered: it gets the same reply when that is ready.
+        m_alsoReplyTo[key].push_back(w.from);
+        w.skip = true;
+        return;
+    }
+    if (auto stored = m_host.store().findReply(w.from.device.toStdString(), w.request.id.toStdString())) {
+        ++m_stats.replayedReplies;
+        w.storedReply = std::move(*stored);
+        return;
+    }
+    const auto op = m_ops.find(w.request.op);
+    if (op == m_ops.end()) {
+        w.error = err(codes::unknownOperation, QStringLiteral("unknown operation \"%1\"").arg(w.request.op));
+        return;
+    }
+    if (!(op->second.roles & roleBit(w.device->role))) {
+        w.error = err(codes::forbidden, QStringLiteral("%1 is not allowed for a %2 device").arg(w.request.op, qs(w.device->role)));
+        return;
+    }
+    m_batchKeys.insert(key);
+    ArgReader args(w.request.args);
+    (this->*op->second.handler)(w, args);
+}
+
+bool BusServer::argsOk(Work &w, ArgReader &args)
+{
+    if (w.error)
+        return false;
+    if (!args.finish() || !args.ok()) {
+        w.error = err(bus::codes::badRequest, args.error());
+        return false;
+    }
+    return true;
+}
+
+void BusServer::applyOutcome(Work &w, const Outcome &out)
+{
+    if (!out.ok()) {
+        w.error = err(toString(out.error->code), qs(out.error->message));
+        return;
+    }
+    w.mutates = true;
+    w.events = out.events;
+    m_pendingSeq += qint64(out.events.size());
+    w.result.insert(QLatin1String("seq"), m_pendingSeq);
+    if (out.ticket)
+        if (const Ticket *t = m_host.engine().ticket(out.ticket))
+            w.result.insert(QLatin1String("ticket"), bus::wire::ticketJson(*t));
+}
+
+int BusServer::windowFor(Work &w, ArgReader &args)
+{
+    const auto given = args.optionalInteger(QStringLiteral("window"), 1, kMaxWindow);
+    if (w.device->role == "counter") {
+        if (given && *given != w.device->window)
+            w.error = err(codes::forbidden, QStringLiteral("this counter belongs to window %1, not %2").arg(w.device->window).arg(*given));
+        return w.device->window;
+    }
+    if (!given && args.ok())
+        w.error = err(bus::codes::badRequest, QStringLiteral("args.window: required (only a counter has a window of its own)"));
+    return int(given.value_or(0));
+}
+
+QJsonObject BusServer::windowJson(int number) const
+{
+    QJsonObject o{{QLatin1String("number"), number}};
+    if (const WindowState *w = m_host.engine().window(number)) {
+        if (!w->clerk.empty())
+            o.insert(QLatin1String("clerk"), qs(w->clerk));
+        o.insert(QLatin1String("paused"), w->paused);
+        if (w->current)
+            o.insert(QLatin1String("current"), qint64(w->current));
+    }
+    return o;
+}
+
+QJsonObject BusServer::deviceJson(const store::Device &d, bool full) const
+{
+    QJsonObject o{{QLatin1String("id"), qs(d.id)}, {QLatin1String("role"), qs(d.role)}};
+    if (d.window)
+        o.insert(QLatin1String("window"), d.window);
+    if (const auto s = m_statuses.find(d.id); s != m_statuses.end()) {
+        o.insert(QLatin1String("status"), QJsonDocument::fromJson(s->second.status).object());
+        o.insert(QLatin1String("statusAt"), s->second.at);
+    }
+    if (full) {
+        o.insert(QLatin1String("publicKey"), qs(d.publicKey));
+        if (!d.note.empty())
+            o.insert(QLatin1String("note"), qs(d.note));
+        o.insert(QLatin1String("registeredAt"), d.registeredAt);
+        o.insert(QLatin1String("registeredBy"), qs(d.registeredBy));
+        if (d.revokedAt) {
+            o.insert(QLatin1String("revokedAt"), d.revokedAt);
+            o.insert(QLatin1String("revokedBy"), qs(d.revokedBy));
+        }
+    }
+    return o;
+}
+
+QJsonObject BusServer::snapshotJson() const
+{
+    const Engine &engine = m_host.engine();
+    QJsonArray devices;
+    for (const auto &[id, d] : m_devices)
+        if (!d.revokedAt)
+            devices.append(deviceJson(d, false));
+    return {{QLatin1String("epoch"), m_host.store().epoch()},
+            {QLatin1String("seq"), m_host.store().lastSeq()},
+            {QLatin1String("configVersion"), bus::wire::configVersion(engine.config())},
+            {QLatin1String("config"), bus::wire::publicConfigJson(engine.config())},
+            {QLatin1String("state"), bus::wire::stateJson(engine.snapshot())},
+            {QLatin1String("devices"), devices},
+            {QLatin1String("serverTime"), nowMs()}};
+}
+
+// ---- Events -------------------------------------------------------------------------------------
+
+void BusServer::publish(const bus::EventMessage &m)
+{
+    if (m_publisher)
+        m_publisher->send({bus::encodeEvent(m)});
+}
+
+bus::EventMessage BusServer::notice(const QString &type, const QJsonObject &data) const
+{
+    return {m_host.store().epoch(), m_host.store().lastSeq(), type, nowMs(), data};
+}
+
+void BusServer::publishCommitted(const std::vector<Event> &events, const std::vector<qint64> &seqs)
+{
+    const QString epoch = m_host.store().epoch();
+    for (std::size_t i = 0; i < events.size() && i < seqs.size(); ++i)
+        publish({epoch, seqs[i], QLatin1String(toString(events[i].type)), events[i].at, bus::wire::eventData(events[i])});
+}
+
+void BusServer::publishHeartbeat()
+{
+    publish(notice(QStringLiteral("heartbeat"), {{QLatin1String("configVersion"), bus::wire::configVersion(m_host.engine().config())}}));
+}
+
+// ---- Registry -----------------------------------------------------------------------------------
+
+void BusServer::loadRegistry()
+{
+    m_devices.clear();
+    m_activeKeys.clear();
+    m_revokedKeys.clear();
+    m_statuses.clear();
+    try {
+        for (store::Device &d : m_host.store().devices()) {
+            if (!d.revokedAt)
+                m_activeKeys[QByteArray::fromStdString(d.publicKey)] = d.id;
+            m_devices[d.id] = std::move(d);
+        }
+        for (const std::string &k : m_host.store().revokedKeys())
+            m_revokedKeys.insert(QByteArray::fromStdString(k));
+        for (store::DeviceStatus &s : m_host.store().deviceStatuses())
+            m_statuses[s.device] = std::move(s);
+    } catch (const store::StoreFailure &f) {
+        qCCritical(lcBusServer).noquote() << "cannot read the device registry:" << qs(f.message);
+    }
+}
+
+std::optional<QByteArray> BusServer::deviceForKey(const QByteArray &publicKey) const
+{
+    const auto it = m_activeKeys.find(publicKey);
+    if (it == m_activeKeys.end())
+        return std::nullopt;
+    return QByteArray::fromStdString(it->second);
+}
+
+// ---- Operations ---------------------------------------------------------------------------------
+
+void BusServer::opHello(Work &w, ArgReader &args)
+{
+    if (!argsOk(w, args))
+        return;
+    w.result = {{QLatin1String("device"), qs(w.device->id)},
+                {QLatin1String("role"), qs(w.device->role)},
+                {QLatin1String("hall"), qs(m_host.engine().config().hallId)},
+                {QLatin1String("protocol"), bus::kProtocolVersion},
+                {QLatin1String("epoch"), m_host.store().epoch()},
+                {QLatin1String("seq"), m_host.store().lastSeq()},
+                {QLatin1String("configVersion"), bus::wire::configVersion(m_host.engine().config())},
+                {QLatin1String("serverTime"), nowMs()}};
+    if (w.device->window)
+        w.result.insert(QLatin1String("window"), w.device->window);
+}
+
+void BusServer::opSnapshot(Work &w, ArgReader &args)
+{
+    if (argsOk(w, args))
+        w.deferredRead = true;
+}
+
+void BusServer::opIssue(Work &w, ArgReader &args)
+{
+    const QString service = args.text(QStringLiteral("service"), 32);
+    const auto priorityName = args.optionalText(QStringLiteral("priority"), 16);
+    if (!argsOk(w, args))
+        return;
+    const auto priority = priorityFromString(priorityName.value_or(QStringLiteral("normal")).toStdString());
+    if (!priority) {
+        w.error = err(bus::codes::badRequest, QStringLiteral("args.priority: must be normal, elderly or appointment"));
+        return;
+    }
+    const Outcome out = m_host.engine().issue(service.toStdString(), *priority);
+    applyOutcome(w, out);
+    if (w.error)
+        return;
+    w.result.insert(QLatin1String("peopleAhead"), m_host.engine().peopleAhead(out.ticket));
+    w.result.insert(QLatin1String("estimatedWaitSeconds"), m_host.engine().estimatedWaitSeconds(service.toStdString()));
+}
+
+void BusServer::opCancel(Work &w, ArgReader &args)
+{
+    const qint64 ticket = args.integer(QStringLiteral("ticket"), 1, kMaxTicketId);
+    if (argsOk(w, args))
+        applyOutcome(w, m_host.engine().cancel(ticket));
+}
+
+void BusServer::windowOp(Work &w, ArgReader &args, bool takesTicket, const std::function<Outcome(Engine &, int, TicketId)> &call)
+{
+    const int window = windowFor(w, args);
+    // The ticket the clerk's screen shows, when the operation acts on the current visitor: a
+    // stale screen then acts on nothing instead of on the wrong visitor.
+    const qint64 ticket = takesTicket ? args.optionalInteger(QStringLiteral("ticket"), 1, kMaxTicketId).value_or(0) : 0;
+    if (!argsOk(w, args))
+        return;
+    applyOutcome(w, call(m_host.engine(), window, ticket));
+    if (!w.error)
+        w.result.insert(QLatin1String("window"), windowJson(window));
+}
+
+void BusServer::opCallNext(Work &w, ArgReader &args)
+{
+    windowOp(w, args, false, [](Engine &e, int window, TicketId) { return e.callNext(window); });
+}
+
+void BusServer::opRecall(Work &w, ArgReader &args)
+{
+    windowOp(w, args, true, [](Engine &e, int window, TicketId t) { return e.recall(window, t); });
+}
+
+void BusServer::opStart(Work &w, ArgReader &args)
+{
+    windowOp(w, args, true, [](Engine &e, int window, TicketId t) { return e.startService(window, t); });
+}
+
+void BusServer::opNoShow(Work &w, ArgReader &args)
+{
+    windowOp(w, args, true, [](Engine &e, int window, TicketId t) { return e.noShow(window, t); });
+}
+
+void BusServer::opFinish(Work &w, ArgReader &args)
+{
+    windowOp(w, args, true, [](Engine &e, int window, TicketId t) { return e.finish(window, t); });
+}
+
+void BusServer::opPause(Work &w, ArgReader &args)
+{
+    windowOp(w, args, false, [](Engine &e, int window, TicketId) { return e.pause(window); });
+}
+
+void BusServer::opResume(Work &w, ArgReader &args)
+{
+    windowOp(w, args, false, [](Engine &e, int window, TicketId) { return e.resume(window); });
+}
+
+void BusServer::opSignOut(Work &w, ArgReader &args)
+{
+    windowOp(w, args, false, [](Engine &e, int window, TicketId) { return e.signOut(window); });
+}
+
+void BusServer::opTransfer(Work &w, ArgReader &args)
+{
+    const int window = windowFor(w, args);
+    const qint64 ticket = args.optionalInteger(QStringLiteral("ticket"), 1, kMaxTicketId).value_or(0);
+    const auto service = args.optionalText(QStringLiteral("service"), 32);
+    const auto toWindow = args.optionalInteger(QStringLiteral("toWindow"), 1, kMaxWindow);
+    if (!argsOk(w, args))
+        return;
+    if (service.has_value() == toWindow.has_value()) {
+        w.error = err(bus::codes::badRequest, QStringLiteral("args: give exactly one of service and toWindow"));
+        return;
+    }
+    applyOutcome(w, service ? m_host.engine().transferToService(window, service->toStdString(), ticket)
+                            : m_host.engine().transferToWindow(window, int(*toWindow), ticket));
+    if (!w.error)
+        w.result.insert(QLatin1String("window"), windowJson(window));
+}
+
+
+
+
+bool BusServer::lockedOut(Work &w, const std::string &badge)
+{
+    const qint64 now = nowMs();
+    const auto device = m_deviceAttempts.find(w.from.device);
+    if (device != m_deviceAttempts.end() && device->second.lockedUntil > now) {
+        w.error = err(codes::tooManyAttempts, QStringLiteral("too many failed sign-ins at this terminal; try again in %1 s")
+                                                  .arg((device->second.lockedUntil - now + 999) / 1000));
+        return true;
+    }
+    const auto attempts = m_badgeAttempts.find(badge);
+    if (attempts != m_badgeAttempts.end() && attempts->second.lockedUntil > now) {
+        w.error = err(codes::clerkLocked, QStringLiteral("badge %1 is locked after repeated wrong PINs; try again in %2 s")
+                                              .arg(qs(badge)).arg((attempts->second.lockedUntil - now + 999) / 1000));
+        return true;
+    }
+    return false;
+}
+
+void BusServer::noteFailure(const std::string &badge, const QByteArray &device)
+{
+    const qint64 now = nowMs();
+    auto bump = [now](SignInAttempt &a, int limit) {
+        if (++a.failures >= limit) {
+            a.failures = 0;
+            a.lockedUntil = now + kLockoutMs;
+        }
+    };
+    bump(m_badgeAttempts[badge], kBadgeFailuresBeforeLock);
+    bump(m_deviceAttempts[device], kDeviceFailuresBeforeLock);
+}
+
+void BusServer::opSignIn(Work &w, ArgReader &args)
+{
+    const int window = windowFor(w, args);
+    const std::string badge = args.text(QStringLiteral("badge"), 32).toStdString();
+    const QString pin = args.text(QStringLiteral("pin"), 64);
+    if (!argsOk(w, args) || lockedOut(w, badge))
+        return;
+    if (!m_host.engine().config().window(window)) {
+        w.error = err(toString(ErrorCode::UnknownWindow), QStringLiteral("there is no window %1").arg(window));
+        return;
+    }
+    const Clerk *clerk = nullptr;
+    for (const Clerk &c : m_host.engine().config().clerks)
+        if (c.badge == badge)
+            clerk = &c;
+    // An unknown badge costs the same PIN check as a known one and gets the same answer, so
+    // the bus does not tell which badge numbers exist.
+    if (m_dummyHash.empty())
+        m_dummyHash = config::hashPin(QStringLiteral("not a pin")).toStdString();
+    const std::string hash = clerk ? clerk->pinHash : m_dummyHash;
+    const std::string clerkId = clerk ? clerk->id : std::string();
+    const QByteArray key = workKey(w.from.device, w.request.id);
+    m_batchKeys.remove(key);
+    m_inFlight.insert(key);
+    w.async = true;
+    Work pending = w;
+    m_pinPool.start(new PinCheck(hash, pin, [this, pending, window, clerkId, badge](bool ok) {
+        QMetaObject::invokeMethod(this, [this, pending, window, clerkId, badge, ok]() {
+            finishSignIn(pending, window, clerkId, badge, ok && !clerkId.empty());
+        }, Qt::QueuedConnection);
+    }));
+}
+
+void BusServer::finishSignIn(Work w, int window, const std::string &clerk, const std::string &badge, bool pinOk)
+{
+    if (!pinOk) {
+        const QByteArray key = workKey(w.from.device, w.request.id);
+        m_inFlight.remove(key);
+        noteFailure(badge, w.from.device);
+        qCInfo(lcBusServer).noquote() << "failed sign-in for badge" << qs(badge) << "at" << QString::fromUtf8(w.from.device);
+        w.error = err(codes::signInFailed, QStringLiteral("badge number or PIN is wrong"));
+        w.async = false;
+        const QByteArray reply = replyBytes(w);
+        sendReply(w.from, reply);
+        if (const auto others = m_alsoReplyTo.find(key); others != m_alsoReplyTo.end()) {
+            for (const Incoming &to : others->second)
+                sendReply(to, reply);
+            m_alsoReplyTo.erase(others);
+        }
+        return;
+    }
+    m_badgeAttempts.erase(badge);
+    m_deviceAttempts.erase(w.from.device);
+    w.resume = [this, window, clerk](Work &work) {
+        applyOutcome(work, m_host.engine().signIn(window, clerk));
+        if (work.error)
+            return;
+        work.result.insert(QLatin1String("window"), windowJson(window));
+        if (const Clerk *c = m_host.engine().config().clerk(clerk))
+            work.result.insert(QLatin1String("clerk"), QJsonObject{{QLatin1String("id"), qs(c->id)},
+                                                                   {QLatin1String("name"), qs(c->name)},
+                                                                   {QLatin1String("badge"), qs(c->badge)}});
+    };
+    m_ready.push_back(std::move(w));
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start(0);
+}
+
+void BusServer::opDeviceStatus(Work &w, ArgReader &args)
+{
+    const QJsonObject status = args.object(QStringLiteral("status"), 2048);
+    if (!argsOk(w, args))
+        return;
+    store::DeviceStatus s{w.device->id, QJsonDocument(status).toJson(QJsonDocument::Compact), nowMs()};
+    const auto known = m_statuses.find(s.device);
+    if (known != m_statuses.end() && known->second.status == s.status)
+        return; // a repeated report: nothing new to keep or announce
+    w.mutates = true;
+    w.result.insert(QLatin1String("seq"), m_pendingSeq);
+    w.writes = [s](store::Store &store) { store.writeDeviceStatus(s); };
+    QJsonObject data{{QLatin1String("device"), qs(s.device)}, {QLatin1String("role"), qs(w.device->role)},
+                     {QLatin1String("status"), status}, {QLatin1String("at"), s.at}};
+    if (w.device->window)
+        data.insert(QLatin1String("window"), w.device->window);
+    w.notices.push_back(notice(QStringLiteral("device_status"), data));
+    w.afterCommit = [this, s]() { m_statuses[s.device] = s; };
+}
+
+void BusServer::opDeviceRegister(Work &w, ArgReader &args)
+{
+    const QString id = args.text(QStringLiteral("id"), 64);
+    const QString role = args.text(QStringLiteral("role"), 16);
+    const QString key = args.text(QStringLiteral("publicKey"), 40);
+    const auto window = args.optionalInteger(QStringLiteral("window"), 1, kMaxWindow);
+    const auto note = args.optionalText(QStringLiteral("note"), 200);
+    if (!argsOk(w, args))
+        return;
+    static const QRegularExpression idPattern(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]*$"));
+    auto bad = [&w](const QString &message) { w.error = err(bus::codes::badRequest, message); };
+    if (!idPattern.match(id).hasMatch())
+        return bad(QStringLiteral("args.id: letters, digits, '.', '_' and '-' only, starting with a letter or digit"));
+    if (!roleBit(role.toStdString()))
+        return bad(QStringLiteral("args.role: must be kiosk, counter, pad, board, manager or admin"));
+    if (!bus::isZ85Key(key.toLatin1()))
+        return bad(QStringLiteral("args.publicKey: must be a 40-character Z85 CURVE public key"));
+    const bool bound = role == QLatin1String("counter") || role == QLatin1String("pad");
+    if (bound != window.has_value())
+        return bad(bound ? QStringLiteral("args.window: required for a %1").arg(role)
+                         : QStringLiteral("args.window: only counters and pads belong to a window"));
+    if (window && !m_host.engine().config().window(int(*window))) {
+        w.error = err(toString(ErrorCode::UnknownWindow), QStringLiteral("there is no window %1").arg(*window));
+        return;
+    }
+    const std::string idText = id.toStdString();
+    if (const auto existing = m_devices.find(idText); existing != m_devices.end() && !existing->second.revokedAt) {
+        w.error = err(codes::deviceExists, QStringLiteral("device %1 is already registered; revoke it first to give it a new key").arg(id));
+        return;
+    }
+    if (m_revokedKeys.contains(key.toLatin1())) {
+        w.error = err(codes::keyRevoked, QStringLiteral("this key was revoked and can never be registered again; generate a new one"));
+        return;
+    }
+    if (const auto user = m_activeKeys.find(key.toLatin1()); user != m_activeKeys.end()) {
+        w.error = err(codes::keyInUse, QStringLiteral("this key belongs to device %1").arg(qs(user->second)));
+        return;
+    }
+    store::Device d;
+    d.id = idText;
+    d.publicKey = key.toStdString();
+    d.role = role.toStdString();
+    d.window = int(window.value_or(0));
+    d.note = note.value_or(QString()).toStdString();
+    d.registeredAt = nowMs();
+    d.registeredBy = w.device->id;
+    // The registry changes now, so later requests in this batch see it; a failed commit reloads it.
+    m_devices[d.id] = d;
+    m_activeKeys[key.toLatin1()] = d.id;
+    w.mutates = true;
+    w.writes = [d](store::Store &store) { store.writeDevice(d); };
+    w.result = {{QLatin1String("device"), deviceJson(d, true)}, {QLatin1String("seq"), m_pendingSeq}};
+    qCInfo(lcBusServer).noquote() << "device" << id << "registered as" << role << "by" << qs(w.device->id);
+}
+
+void BusServer::opDeviceRevoke(Work &w, ArgReader &args)
+{
+    const std::string id = args.text(QStringLiteral("id"), 64).toStdString();
+    if (!argsOk(w, args))
+        return;
+    const auto it = m_devices.find(id);
+    if (it == m_devices.end()) {
+        w.error = err(codes::unknownDevice, QStringLiteral("no device %1").arg(qs(id)));
+        return;
+    }
+    store::Device &d = it->second;
+    if (d.revokedAt) {
+        w.error = err(codes::alreadyRevoked, QStringLiteral("device %1 was revoked already").arg(qs(id)));
+        return;
+    }
+    d.revokedAt = nowMs();
+    d.revokedBy = w.device->id;
+    m_activeKeys.erase(QByteArray::fromStdString(d.publicKey));
+    m_revokedKeys.insert(QByteArray::fromStdString(d.publicKey));
+    w.mutates = true;
+    const qint64 at = d.revokedAt;
+    const std::string by = d.revokedBy;
+    w.writes = [id, at, by](store::Store &store) { store.writeRevocation(id, at, by); };
+    w.result = {{QLatin1String("device"), deviceJson(d, true)}, {QLatin1String("seq"), m_pendingSeq}};
+    w.afterCommit = [this]() { m_rebindPending = true; };
+    qCInfo(lcBusServer).noquote() << "device" << qs(id) << "revoked by" << qs(w.device->id);
+}
+
+void BusServer::opDeviceList(Work &w, ArgReader &args)
+{
+    if (!argsOk(w, args))
+        return;
+    QJsonArray devices;
+    for (const auto &[id, d] : m_devices)
+        devices.append(deviceJson(d, true));
+    w.result = {{QLatin1String("devices"), devices}};
+}
+
+void BusServer::opConfigReload(Work &w, ArgReader &args)
+{
+    if (!argsOk(w, args))
+        return;
+    QString code, message;
+    if (!m_host.reloadConfig(&code, &message)) {
+        w.error = bus::Error{code, message};
+        return;
+    }
+    const QString version = bus::wire::configVersion(m_host.engine().config());
+    w.result = {{QLatin1String("configVersion"), version}};
+    // Terminals compare the heartbeat's version with their snapshot's and take a new snapshot.
+    w.notices.push_back(notice(QStringLiteral("heartbeat"), {{QLatin1String("configVersion"), version}}));
+    qCInfo(lcBusServer).noquote() << "configuration reloaded by" << qs(w.device->id) << "version" << version;
+}
+
+} // namespace hall::server

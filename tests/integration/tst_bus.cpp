@@ -1,0 +1,402 @@
+// The hall bus end to end: the real hall-server binary, real CURVE sockets on 127.0.0.1, the
+// device registry in a real SQLite file, and clients written against docs/protocol.md.
+#include "hallfixture.h"
+
+#include <QLoggingCategory>
+#include <QRegularExpression>
+#include <QSet>
+
+using namespace hallfixture;
+
+namespace {
+
+const QList<DeviceSpec> kDevices{
+    {QStringLiteral("admin-1"), QStringLiteral("admin"), 0},     {QStringLiteral("kiosk-1"), QStringLiteral("kiosk"), 0},
+    {QStringLiteral("counter-1"), QStringLiteral("counter"), 1}, {QStringLiteral("counter-2"), QStringLiteral("counter"), 2},
+    {QStringLiteral("pad-1"), QStringLiteral("pad"), 1},         {QStringLiteral("board-1"), QStringLiteral("board"), 0},
+    {QStringLiteral("manager-1"), QStringLiteral("manager"), 0},
+};
+
+QJsonObject args(std::initializer_list<std::pair<QString, QJsonValue>> list)
+{
+    QJsonObject o;
+    for (const auto &[k, v] : list)
+        o.insert(k, v);
+    return o;
+}
+
+// A SUB socket read synchronously: every message the server publishes, decoded.
+class Subscriber
+{
+public:
+    Subscriber(zmq::context_t &ctx, const hall::bus::KeyPair &own, const QByteArray &serverKey, const QByteArray &endpoint)
+        : m_socket(ctx, zmq::socket_type::sub)
+    {
+        m_socket.set(zmq::sockopt::linger, 0);
+        m_socket.set(zmq::sockopt::curve_serverkey, serverKey.toStdString());
+        m_socket.set(zmq::sockopt::curve_publickey, own.publicKey.toStdString());
+        m_socket.set(zmq::sockopt::curve_secretkey, own.secretKey.toStdString());
+        m_socket.set(zmq::sockopt::subscribe, "");
+        m_socket.connect(endpoint.toStdString());
+    }
+
+    // Messages until one satisfies pred or the time is up; returns all read.
+    QList<hall::bus::EventMessage> readUntil(const std::function<bool(const hall::bus::EventMessage &)> &pred, int timeoutMs)
+    {
+        QList<hall::bus::EventMessage> got;
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < timeoutMs) {
+            zmq::pollitem_t item{m_socket.handle(), 0, ZMQ_POLLIN, 0};
+            zmq::poll(&item, 1, std::chrono::milliseconds(50));
+            zmq::message_t msg;
+            while (m_socket.recv(msg, zmq::recv_flags::dontwait)) {
+                QString error;
+                const auto e = hall::bus::decodeEvent(QByteArray(static_cast<const char *>(msg.data()), qsizetype(msg.size())), &error);
+                if (!e)
+                    continue;
+                got.append(*e);
+                if (pred(*e))
+                    return got;
+            }
+        }
+        return got;
+    }
+
+private:
+    zmq::socket_t m_socket;
+};
+
+} // namespace
+
+class TestBus : public QObject
+{
+    Q_OBJECT
+
+    zmq::context_t m_ctx;
+
+    std::unique_ptr<Client> client(Hall &hall, const QString &id)
+    {
+        return std::make_unique<Client>(m_ctx, hall.keys(id), hall.serverPublicKey(), hall.requests());
+    }
+
+    static void signIn(Client &c, const QString &badge)
+    {
+        const QJsonObject r = c.call(QStringLiteral("clerk.signIn"), args({{QStringLiteral("badge"), badge}, {QStringLiteral("pin"), kPin}}));
+        QVERIFY2(r.value(QLatin1String("ok")).toBool(), QJsonDocument(r).toJson().constData());
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        // hallctl runs in this process to set halls up; its chatter is not what is tested.
+        QLoggingCategory::setFilterRules(QStringLiteral("hall.*.debug=false\nhall.server.store.info=false"));
+    }
+
+    void unknownKeyGetsNothingServed()
+    {
+        Hall hall;
+        QVERIFY(hall.ok() && hall.addDevices(kDevices) && hall.start());
+        QVERIFY(hall.makeKey(QStringLiteral("stranger")));
+        auto stranger = client(hall, QStringLiteral("stranger"));
+        constexpr int N = 20;
+        for (int i = 0; i < N; ++i)
+            stranger->send(QStringLiteral("ticket.issue"), args({{QStringLiteral("service"), QStringLiteral("NEW")}}));
+        int served = 0;
+        while (stranger->receiveRaw(1500))
+            ++served;
+        QCOMPARE(served, 0);
+        // Meanwhile the hall serves its own kiosk, and nothing was issued for the stranger.
+        auto kiosk = client(hall, QStringLiteral("kiosk-1"));
+        const QJsonObject hello = kiosk->call(QStringLiteral("hello"));
+        QCOMPARE(result(hello).value(QLatin1String("device")).toString(), QStringLiteral("kiosk-1"));
+        QCOMPARE(result(hello).value(QLatin1String("seq")).toInteger(), qint64(1)); // day_started only
+        QVERIFY(hall.log().contains("unknown or revoked key"));
+    }
+
+    // Every operation from every role, against the table in docs/protocol.md.
+    void roleMatrixMatchesTheProtocolDocument()
+    {
+        QFile doc(QStringLiteral(HALL_PROTOCOL_DOC));
+        QVERIFY(doc.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(doc.readAll());
+        const QStringList roles{QStringLiteral("kiosk"), QStringLiteral("counter"), QStringLiteral("pad"),
+                                QStringLiteral("board"), QStringLiteral("manager"), QStringLiteral("admin")};
+        static const QRegularExpression row(QStringLiteral("^\\| `([a-zA-Z.]+)` \\|((?: (?:yes|no) \\|){6})\\s*$"),
+                                            QRegularExpression::MultilineOption);
+        std::map<QString, QStringList> table;
+        for (auto it = row.globalMatch(text); it.hasNext();) {
+            const auto m = it.next();
+            table[m.captured(1)] = m.captured(2).split(QLatin1Char('|'), Qt::SkipEmptyParts);
+        }
+        QVERIFY2(table.size() >= 19, "the role table of docs/protocol.md was not found or is incomplete");
+
+        Hall hall;
+        QVERIFY(hall.ok() && hall.addDevices(kDevices) && hall.start());
+        std::map<QString, std::unique_ptr<Client>> byRole;
+        for (const DeviceSpec &d : kDevices)
+            if (!byRole.count(d.role))
+                byRole[d.role] = client(hall, d.id);
+        int checked = 0;
+        for (const auto &[op, cells] : table) {
+            for (int r = 0; r < roles.size(); ++r) {
+                const bool allowed = cells.at(r).trimmed() == QLatin1String("yes");
+                // No arguments: an allowed operation then stops at argument checks (or does
+                // something harmless), a refused one must be refused before them.
+                const QJsonObject reply = byRole.at(roles[r])->call(op);
+                QVERIFY2(!reply.isEmpty(), qPrintable(op + QStringLiteral(" from ") + roles[r] + QStringLiteral(": no reply")));
+                const QString code = errorCode(reply);
+                QVERIFY2(code != QLatin1String("unknown_operation"), qPrintable(op + QStringLiteral(": the server does not know it")));
+                QVERIFY2((code == QLatin1String("forbidden")) == !allowed,
+                         qPrintable(QStringLiteral("%1 from %2: got %3, the protocol says %4").arg(op, roles[r], code.isEmpty() ? QStringLiteral("ok") : code, allowed ? QStringLiteral("allowed") : QStringLiteral("refused"))));
+                ++checked;
+            }
+        }
+        QCOMPARE(checked, int(table.size()) * 6);
+        // An operation the table does not name does not exist.
+        QCOMPARE(errorCode(byRole.at(QStringLiteral("admin"))->call(QStringLiteral("ticket.print"))), QStringLiteral("unknown_operation"));
+    }
+
+    void retriedRequestIssuesExactlyOneTicketEvenAcrossRestart()
+    {
+        Hall hall;
+        QVERIFY(hall.ok() && hall.addDevices(kDevices) && hall.start());
+        auto kiosk = client(hall, QStringLiteral("kiosk-1"));
+        const QByteArray id = hall::bus::newRequestId();
+        const QJsonObject issue = args({{QStringLiteral("service"), QStringLiteral("NEW")}});
+        QByteArray first;
+        for (int attempt = 0; attempt < 5; ++attempt) {
+            kiosk->reset(); // as Lazy Pirate does: a new socket, the same request id
+            const QJsonObject r = kiosk->call(QStringLiteral("ticket.issue"), issue, id);
+            QVERIFY(r.value(QLatin1String("ok")).toBool());
+            if (first.isEmpty())
+                first = kiosk->lastFrame();
+            QCOMPARE(kiosk->lastFrame(), first);
+        }
+        hall.kill9();
+        QVERIFY(hall.start());
+        kiosk->reset();
+        QVERIFY(kiosk->call(QStringLiteral("ticket.issue"), issue, id).value(QLatin1String("ok")).toBool());
+        QCOMPARE(kiosk->lastFrame(), first);
+        QCOMPARE(result(QJsonDocument::fromJson(first).object()).value(QLatin1String("ticket")).toObject().value(QLatin1String("label")).toString(),
+                 QStringLiteral("A001"));
+        // Exactly one ticket: the next new request gets A002.
+        const QJsonObject next = kiosk->call(QStringLiteral("ticket.issue"), issue);
+        QCOMPARE(result(next).value(QLatin1String("ticket")).toObject().value(QLatin1String("label")).toString(), QStringLiteral("A002"));
+        // The same id from another device is another request.
+        auto admin = client(hall, QStringLiteral("admin-1"));
+        QCOMPARE(result(admin->call(QStringLiteral("ticket.issue"), issue, id)).value(QLatin1String("ticket")).toObject().value(QLatin1String("label")).toString(),
+                 QStringLiteral("A003"));
+    }
+
+    void twoCountersCallingAtOnceNeverShareAVisitor()
+    {
+        Hall hall;
+        QVERIFY(hall.ok() && hall.addDevices(kDevices) && hall.start());
+        auto kiosk = client(hall, QStringLiteral("kiosk-1"));
+        auto one = client(hall, QStringLiteral("counter-1"));
+        auto two = client(hall, QStringLiteral("counter-2"));
+        signIn(*one, QStringLiteral("371726"));
+        signIn(*two, QStringLiteral("371727"));
+        for (int round = 0; round < 10; ++round) {
+            QVERIFY(kiosk->call(QStringLiteral("ticket.issue"), args({{QStringLiteral("service"), QStringLiteral("NEW")}})).value(QLatin1String("ok")).toBool());
+            const QByteArray a = one->send(QStringLiteral("window.callNext"));
+            const QByteArray b = two->send(QStringLiteral("window.callNext"));
+            const QJsonObject ra = QJsonDocument::fromJson(one->receiveRaw(5000).value_or(QByteArray())).object();
+            const QJsonObject rb = QJsonDocument::fromJson(two->receiveRaw(5000).value_or(QByteArray())).object();
+            QCOMPARE(ra.value(QLatin1String("id")).toString().toLatin1(), a);
+            QCOMPARE(rb.value(QLatin1String("id")).toString().toLatin1(), b);
+            const bool aGot = ra.value(QLatin1String("ok")).toBool();
+            const bool bGot = rb.value(QLatin1String("ok")).toBool();
+            QVERIFY2(aGot != bGot, qPrintable(QStringLiteral("round %1: %2 / %3").arg(round).arg(aGot).arg(bGot)));
+            QCOMPARE(errorCode(aGot ? rb : ra), QStringLiteral("nobody_waiting"));
+            Client &winner = aGot ? *one : *two;
+            QVERIFY(winner.call(QStringLiteral("window.finish")).value(QLatin1String("ok")).toBool());
+        }
+    }
+
+    void badInputGetsClearErrorsAndChangesNothing()
+    {
+        Hall hall;
+        QVERIFY(hall.ok() && hall.addDevices(kDevices) && hall.start());
+        auto kiosk = client(hall, QStringLiteral("kiosk-1"));
+        auto other = client(hall, QStringLiteral("board-1"));
+        const qint64 seqBefore = result(other->call(QStringLiteral("hello"))).value(QLatin1String("seq")).toInteger();
+
+        struct Case {
+            QByteArray frame;
+            QString code;
+            QString inMessage;
+        };
+        const QList<Case> cases{
+            {"{not json", QStringLiteral("bad_request"), QStringLiteral("not valid JSON")},
+            {"[1,2]", QStringLiteral("bad_request"), QStringLiteral("JSON object")},
+            {R"({"v":2,"id":"r1","op":"ticket.issue"})", QStringLiteral("unsupported_version"), QStringLiteral("protocol version 2")},
+            {R"({"v":1,"id":"r2","op":"ticket.issue","args":{"service":7}})", QStringLiteral("bad_request"), QStringLiteral("args.service")},
+            {R"({"v":1,"id":"r3","op":"ticket.issue","args":{}})", QStringLiteral("bad_request"), QStringLiteral("args.service: required")},
+            {R"({"v":1,"id":"r4","op":"ticket.issue","args":{"service":"NEW","colour":"red"}})", QStringLiteral("bad_request"), QStringLiteral("args.colour: unknown argument")},
+            {R"({"v":1,"id":"r5","op":"ticket.issue","args":{"service":"NEW","priority":"vip"}})", QStringLiteral("bad_request"), QStringLiteral("args.priority")},
+            {R"({"v":1,"id":"r6","op":"ticket.teleport"})", QStringLiteral("unknown_operation"), QStringLiteral("ticket.teleport")},
+            {R"({"v":1,"id":"r7","op":"ticket.issue","args":{"service":"NOPE"}})", QStringLiteral("unknown_service"), QStringLiteral("NOPE")},
+            {R"({"v":1,"op":"ticket.issue","args":{"service":"NEW"}})", QStringLiteral("bad_request"), QStringLiteral("id")},
+        };
+        for (const Case &c : cases) {
+            kiosk->sendRaw(c.frame);
+            const auto reply = kiosk->receiveRaw(5000);
+            QVERIFY2(reply, c.frame.constData());
+            const QJsonObject o = QJsonDocument::fromJson(*reply).object();
+            QCOMPARE(o.value(QLatin1String("ok")).toBool(true), false);
+            QVERIFY2(errorCode(o) == c.code, qPrintable(QString::fromUtf8(c.frame) + QStringLiteral(" -> ") + QString::fromUtf8(*reply)));
+            QVERIFY2(o.value(QLatin1String("error")).toObject().value(QLatin1String("message")).toString().contains(c.inMessage), reply->constData());
+        }
+        // A burst of garbage: every frame answered, the other client still served in between.
+        for (int i = 0; i < 500; ++i)
+            kiosk->sendRaw(QByteArray("\x01garbage ") + QByteArray::number(i));
+        QCOMPARE(other->call(QStringLiteral("hello")).value(QLatin1String("ok")).toBool(), true);
+        int errors = 0;
+        while (const auto r = kiosk->receiveRaw(1000))
+            errors += errorCode(QJsonDocument::fromJson(*r).object()) == QLatin1String("bad_request");
+        QCOMPARE(errors, 500);
+        // An oversized frame is dropped by ZeroMQ with the sender's connection: no reply.
+        kiosk->sendRaw("{\"v\":1,\"id\":\"big\",\"op\":\"hello\",\"args\":{\"pad\":\"" + QByteArray(hall::bus::kMaxMessageBytes * 2, 'x') + "\"}}");
+        QVERIFY(!kiosk->receiveRaw(1000));
+        // Nothing changed, and the hall keeps serving, the same kiosk included once it reconnects.
+        QCOMPARE(result(other->call(QStringLiteral("hello"))).value(QLatin1String("seq")).toInteger(), seqBefore);
+        kiosk->reset();
+        QVERIFY(kiosk->call(QStringLiteral("ticket.issue"), args({{QStringLiteral("service"), QStringLiteral("NEW")}})).value(QLatin1String("ok")).toBool());
+    }
+
+    void signInChecksPinAndLocksOutRepeatedFailures()
+    {
+        Hall hall;
+        QVERIFY(hall.ok() && hall.addDevices(kDevices) && hall.start());
+        auto counter = client(hall, QStringLiteral("counter-1"));
+        auto attempt = [&](const QString &badge, const QString &pin) {
+            return counter->call(QStringLiteral("clerk.signIn"), args({{QStringLiteral("badge"), badge}, {QStringLiteral("pin"), pin}}));
+        };
+        QCOMPARE(errorCode(attempt(QStringLiteral("371726"), QStringLiteral("1111"))), QStringLiteral("sign_in_failed"));
+        // An unknown badge gets the same answer as a wrong PIN.
+        QCOMPARE(errorCode(attempt(QStringLiteral("999999"), kPin)), QStringLiteral("sign_in_failed"));
+        for (int i = 0; i < 4; ++i)
+            QCOMPARE(errorCode(attempt(QStringLiteral("371726"), QStringLiteral("1111"))), QStringLiteral("sign_in_failed"));
+        // Five wrong PINs lock the badge: now even the right PIN is refused.
+        QCOMPARE(errorCode(attempt(QStringLiteral("371726"), kPin)), QStringLiteral("clerk_locked"));
+        // Another clerk signs in at this window, and the window shows them.
+        const QJsonObject ok = attempt(QStringLiteral("371727"), kPin);
+        QVERIFY(ok.value(QLatin1String("ok")).toBool());
+        QCOMPARE(result(ok).value(QLatin1String("clerk")).toObject().value(QLatin1String("id")).toString(), QStringLiteral("c02"));
+        QCOMPARE(result(ok).value(QLatin1String("window")).toObject().value(QLatin1String("clerk")).toString(), QStringLiteral("c02"));
+        QVERIFY(!hall.log().contains(kPin.toLatin1())); // PINs never reach the log
+        // A counter signs in at its own window only.
+        auto two = client(hall, QStringLiteral("counter-2"));
+        QCOMPARE(errorCode(two->call(QStringLiteral("clerk.signIn"), args({{QStringLiteral("badge"), QStringLiteral("371728")}, {QStringLiteral("pin"), kPin}, {QStringLiteral("window"), 1}}))),
+                 QStringLiteral("forbidden"));
+    }
+
+    void eventsCarryJournalSeqAndHeartbeatsFollow()
+    {
+        Hall hall;
+        QVERIFY(hall.ok() && hall.addDevices(kDevices) && hall.start());
+        Subscriber board(m_ctx, hall.keys(QStringLiteral("board-1")), hall.serverPublicKey(), hall.events());
+        // Wait until subscribed: the first heartbeat proves the connection is up.
+        QVERIFY(!board.readUntil([](const auto &e) { return e.type == QLatin1String("heartbeat"); }, 3000).isEmpty());
+        auto kiosk = client(hall, QStringLiteral("kiosk-1"));
+        const QJsonObject r = kiosk->call(QStringLiteral("ticket.issue"), args({{QStringLiteral("service"), QStringLiteral("LICENSE")}}));
+        const qint64 seq = result(r).value(QLatin1String("seq")).toInteger();
+        const QString epoch = result(kiosk->call(QStringLiteral("hello"))).value(QLatin1String("epoch")).toString();
+        const auto got = board.readUntil([](const auto &e) { return e.type == QLatin1String("ticket_issued"); }, 3000);
+        QVERIFY(!got.isEmpty());
+        const auto &issued = got.last();
+        QCOMPARE(issued.type, QStringLiteral("ticket_issued"));
+        QCOMPARE(issued.seq, seq);
+        QCOMPARE(issued.epoch, epoch);
+        QCOMPARE(issued.data.value(QLatin1String("service")).toString(), QStringLiteral("LICENSE"));
+        // Heartbeats about once a second, carrying the journal's seq without taking one.
+        const auto beats = board.readUntil([n = 0](const auto &e) mutable { return e.type == QLatin1String("heartbeat") && ++n == 2; }, 4000);
+        QVERIFY(!beats.isEmpty() && beats.last().type == QLatin1String("heartbeat"));
+        QCOMPARE(beats.last().seq, seq);
+    }
+
+    void devicesAreRegisteredAndRevokedOverTheBus()
+    {
+        Hall hall;
+        QVERIFY(hall.ok() && hall.addDevices(kDevices) && hall.start());
+        auto admin = client(hall, QStringLiteral("admin-1"));
+        QVERIFY(hall.makeKey(QStringLiteral("kiosk-2")));
+        const QString key2 = QString::fromLatin1(hall.keys(QStringLiteral("kiosk-2")).publicKey);
+        auto reg = [&](const QString &id, const QString &role, const QString &key) {
+            return admin->call(QStringLiteral("device.register"), args({{QStringLiteral("id"), id}, {QStringLiteral("role"), role}, {QStringLiteral("publicKey"), key}}));
+        };
+        QVERIFY(reg(QStringLiteral("kiosk-2"), QStringLiteral("kiosk"), key2).value(QLatin1String("ok")).toBool());
+        QCOMPARE(errorCode(reg(QStringLiteral("kiosk-2"), QStringLiteral("kiosk"), key2)), QStringLiteral("device_exists"));
+        QCOMPARE(errorCode(reg(QStringLiteral("kiosk-3"), QStringLiteral("kiosk"), key2)), QStringLiteral("key_in_use"));
+        QCOMPARE(errorCode(reg(QStringLiteral("kiosk-3"), QStringLiteral("emperor"), key2)), QStringLiteral("bad_request"));
+        QCOMPARE(errorCode(reg(QStringLiteral("kiosk-3"), QStringLiteral("kiosk"), QStringLiteral("short"))), QStringLiteral("bad_request"));
+        QCOMPARE(errorCode(reg(QStringLiteral("counter-9"), QStringLiteral("counter"), key2)), QStringLiteral("bad_request")); // no window
+
+        // The new kiosk is served at once, and hears events.
+        auto kiosk2 = client(hall, QStringLiteral("kiosk-2"));
+        QCOMPARE(result(kiosk2->call(QStringLiteral("hello"))).value(QLatin1String("device")).toString(), QStringLiteral("kiosk-2"));
+        Subscriber events2(m_ctx, hall.keys(QStringLiteral("kiosk-2")), hall.serverPublicKey(), hall.events());
+        Subscriber board(m_ctx, hall.keys(QStringLiteral("board-1")), hall.serverPublicKey(), hall.events());
+        QVERIFY(!events2.readUntil([](const auto &e) { return e.type == QLatin1String("heartbeat"); }, 3000).isEmpty());
+        QVERIFY(!board.readUntil([](const auto &e) { return e.type == QLatin1String("heartbeat"); }, 3000).isEmpty());
+
+        // Revoked: its open connection gets nothing served, its events stop, a new connection
+        // is refused at the handshake, and the others carry on.
+        QVERIFY(admin->call(QStringLiteral("device.revoke"), args({{QStringLiteral("id"), QStringLiteral("kiosk-2")}})).value(QLatin1String("ok")).toBool());
+        QCOMPARE(errorCode(kiosk2->call(QStringLiteral("ticket.issue"), args({{QStringLiteral("service"), QStringLiteral("NEW")}}))), QStringLiteral("device_revoked"));
+        events2.readUntil([](const auto &) { return false; }, 500); // what was already on its way
+        QVERIFY(!board.readUntil([](const auto &e) { return e.type == QLatin1String("heartbeat"); }, 5000).isEmpty());
+        auto kiosk = client(hall, QStringLiteral("kiosk-1"));
+        QVERIFY(kiosk->call(QStringLiteral("ticket.issue"), args({{QStringLiteral("service"), QStringLiteral("NEW")}})).value(QLatin1String("ok")).toBool());
+        QVERIFY(!board.readUntil([](const auto &e) { return e.type == QLatin1String("ticket_issued"); }, 3000).isEmpty());
+        QCOMPARE(events2.readUntil([](const auto &) { return false; }, 2500).size(), 0);
+        kiosk2->reset();
+        QVERIFY(kiosk2->call(QStringLiteral("hello"), {}, {}, 1500).isEmpty());
+        QCOMPARE(errorCode(admin->call(QStringLiteral("device.revoke"), args({{QStringLiteral("id"), QStringLiteral("kiosk-2")}}))), QStringLiteral("already_revoked"));
+        // A revoked key never comes back, not even under a new id.
+        QCOMPARE(errorCode(reg(QStringLiteral("kiosk-9"), QStringLiteral("kiosk"), key2)), QStringLiteral("key_revoked"));
+
+        // The registry survives a restart, revocation included.
+        hall.stop();
+        QVERIFY(hall.start());
+        admin->reset();
+        const QJsonArray list = result(admin->call(QStringLiteral("device.list"))).value(QLatin1String("devices")).toArray();
+        QSet<QString> revoked, active;
+        for (const QJsonValue v : list)
+            (v.toObject().contains(QLatin1String("revokedAt")) ? revoked : active).insert(v.toObject().value(QLatin1String("id")).toString());
+        QCOMPARE(revoked, QSet<QString>{QStringLiteral("kiosk-2")});
+        QCOMPARE(active.size(), kDevices.size());
+        kiosk2->reset();
+        QVERIFY(kiosk2->call(QStringLiteral("hello"), {}, {}, 1500).isEmpty());
+    }
+
+    void deviceStatusIsKeptAndAnnounced()
+    {
+        Hall hall;
+        QVERIFY(hall.ok() && hall.addDevices(kDevices) && hall.start());
+        Subscriber board(m_ctx, hall.keys(QStringLiteral("board-1")), hall.serverPublicKey(), hall.events());
+        QVERIFY(!board.readUntil([](const auto &e) { return e.type == QLatin1String("heartbeat"); }, 3000).isEmpty());
+        auto kiosk = client(hall, QStringLiteral("kiosk-1"));
+        const QJsonObject paperOut{{QStringLiteral("printer"), QStringLiteral("paper_out")}};
+        QVERIFY(kiosk->call(QStringLiteral("device.status"), args({{QStringLiteral("status"), paperOut}})).value(QLatin1String("ok")).toBool());
+        const auto got = board.readUntil([](const auto &e) { return e.type == QLatin1String("device_status"); }, 3000);
+        QVERIFY(!got.isEmpty() && got.last().type == QLatin1String("device_status"));
+        QCOMPARE(got.last().data.value(QLatin1String("device")).toString(), QStringLiteral("kiosk-1"));
+        QCOMPARE(got.last().data.value(QLatin1String("status")).toObject(), paperOut);
+        QCOMPARE(errorCode(kiosk->call(QStringLiteral("device.status"), args({{QStringLiteral("status"), QStringLiteral("broken")}}))), QStringLiteral("bad_request"));
+        hall.kill9();
+        QVERIFY(hall.start());
+        auto manager = client(hall, QStringLiteral("manager-1"));
+        const QJsonArray devices = result(manager->call(QStringLiteral("snapshot"))).value(QLatin1String("devices")).toArray();
+        bool found = false;
+        for (const QJsonValue v : devices)
+            if (v.toObject().value(QLatin1String("id")).toString() == QLatin1String("kiosk-1"))
+                found = v.toObject().value(QLatin1String("status")).toObject() == paperOut;
+        QVERIFY(found);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBus)
+#include "tst_bus.moc"
