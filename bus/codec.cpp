@@ -202,6 +202,15 @@ QByteArray encodeEvent(const EventMessage &e)
     return compact(o);
 }
 
+QByteArray encodeEventRaw(const QByteArray &epoch, qint64 seq, const QByteArray &type, qint64 at, const QByteArray &dataJson)
+{
+    QByteArray out;
+    out.reserve(64 + epoch.size() + type.size() + dataJson.size());
+    out += "{\"v\":" + QByteArray::number(kProtocolVersion) + ",\"epoch\":\"" + epoch + "\",\"seq\":" + QByteArray::number(seq)
+        + ",\"type\":\"" + type + "\",\"at\":" + QByteArray::number(at) + ",\"data\":" + dataJson + '}';
+    return out;
+}
+
 std::optional<EventMessage> decodeEvent(const QByteArray &frame, QString *error)
 {
     Error e;

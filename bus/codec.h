@@ -69,6 +69,10 @@ QByteArray encodeReply(const Reply &r);
 std::optional<Reply> decodeReply(const QByteArray &frame, QString *error);
 
 QByteArray encodeEvent(const EventMessage &e);
+// The same envelope around data that is already compact JSON (the journal's bytes), so the
+// server encodes each event's data once for the journal and the wire. type and epoch must be
+// plain tokens (they are: event type names and hex), so they need no escaping.
+QByteArray encodeEventRaw(const QByteArray &epoch, qint64 seq, const QByteArray &type, qint64 at, const QByteArray &dataJson);
 std::optional<EventMessage> decodeEvent(const QByteArray &frame, QString *error);
 
 // Reads an operation's arguments strictly: each accessor checks presence, type and range, and

@@ -2,6 +2,7 @@
 
 #include "config/hallconfig.h"
 #include "bus/curvekeys.h"
+#include "ctl/buscommands.h"
 #include "ctl/simulate.h"
 #include "server/daemon.h"
 #include "store/store.h"
@@ -33,6 +34,15 @@ const char *kUsage =
     "                               register a device directly in the database while hall-server\n"
     "                               is stopped (the first admin key); otherwise use the bus\n"
     "  device list --db F           the device registry (read-only)\n"
+    "\n"
+    "over the bus, as an admin device (--key FILE --server-key FILE.pub [--connect ENDPOINT]\n"
+    "[--request-id ID] [--json]; the endpoint defaults to tcp://127.0.0.1:5570):\n"
+    "  status                       queues, windows and devices from a snapshot\n"
+    "  device register --id ID --role ROLE --public FILE.pub [--window N] [--note T]\n"
+    "  device list | device revoke --id ID | config reload\n"
+    "  issue SERVICE [--priority normal|elderly|appointment]\n"
+    "  call --window N | finish --window N\n"
+    "exit codes: 0 ok, 1 refused or failed, 2 bad input, 3 server unreachable\n"
     "  simulate --config F [--db F] [--visitors N] [--windows M] [--seed S] [--date YYYY-MM-DD]\n"
     "                               run a deterministic simulated day through the real engine and\n"
     "                               store, print its figures (without --db: a temporary database)\n";
@@ -355,7 +365,7 @@ int deviceAdd(const QStringList &args, QTextStream &out, QTextStream &err)
         d.note = option(args, QStringLiteral("--note")).toStdString();
         d.registeredAt = QDateTime::currentMSecsSinceEpoch();
         d.registeredBy = "hallctl";
-        if (store->commit({store::CommitEntry{{}, {}, {}, {}, [&d](store::Store &s) { s.writeDevice(d); }}}, nullptr, &error))
+        if (store->commit({store::CommitEntry{{}, {}, {}, {}, {}, [&d](store::Store &s) { s.writeDevice(d); }}}, nullptr, &error))
             out << "device " << id << " registered as " << role << (window ? QStringLiteral(" at window %1").arg(window) : QString()) << Qt::endl;
         else
             rc = 1;
@@ -396,6 +406,8 @@ int deviceList(const QStringList &args, QTextStream &out, QTextStream &err)
 
 int run(const QStringList &args, QTextStream &out, QTextStream &err)
 {
+    if (int rc = 0; runBusCommand(args, out, err, &rc))
+        return rc;
     const QString cmd = args.value(0);
     if (cmd == QLatin1String("config") && args.value(1) == QLatin1String("check") && args.size() == 3)
         return configCheck(args.at(2), out, err);

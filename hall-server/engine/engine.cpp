@@ -702,7 +702,7 @@ int Engine::peopleAhead(TicketId id) const
     if (!t || t->status != TicketStatus::Waiting)
         return 0;
     const Key key = keyOf(*t);
-    const std::set<Key> *queue = nullptr;
+    const Queue *queue = nullptr;
     if (t->targetWindow != 0) {
         auto it = m_waitingByWindow.find(t->targetWindow);
         queue = it == m_waitingByWindow.end() ? nullptr : &it->second;
@@ -712,7 +712,7 @@ int Engine::peopleAhead(TicketId id) const
     }
     if (!queue)
         return 0;
-    return int(std::distance(queue->begin(), queue->lower_bound(key)));
+    return int(queue->order_of_key(key));
 }
 
 int Engine::openWindowsFor(const std::string &service) const

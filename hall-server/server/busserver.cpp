@@ -252,15 +252,20 @@ void BusServer::flush()
     if (works.empty())
         return;
 
+    QElapsedTimer phase;
+    phase.start();
     m_pendingSeq = m_host.store().lastSeq();
     m_batchKeys.clear();
     for (Work &w : works)
         handle(w);
+    const qint64 handledNs = phase.nsecsElapsed();
 
     std::vector<store::CommitEntry> entries;
     for (Work &w : works) {
-        if (w.mutates && !w.error)
-            entries.push_back({w.events, w.from.device.toStdString(), w.request.id.toStdString(), replyBytes(w), w.writes});
+        if (w.mutates && !w.error) {
+            w.reply = replyBytes(w);
+            entries.push_back({w.events, w.from.device.toStdString(), w.request.id.toStdString(), w.reply, w.eventData, w.writes});
+        }
     }
     bool committed = true;
     if (!entries.empty()) {
@@ -284,13 +289,15 @@ void BusServer::flush()
         if (w.skip || w.async)
             continue;
         const QByteArray key = workKey(w.from.device, w.request.id);
-        if (w.mutates && !w.error && !committed)
+        if (w.mutates && !w.error && !committed) {
             w.error = err(codes::internalError, QStringLiteral("the hall database refused the write; nothing was applied, try again"));
+            w.reply.clear();
+        }
         if (w.mutates && !w.error && w.afterCommit)
             w.afterCommit();
         if (w.deferredRead)
             continue;
-        const QByteArray reply = w.storedReply.isEmpty() ? replyBytes(w) : w.storedReply;
+        const QByteArray reply = !w.storedReply.isEmpty() ? w.storedReply : !w.reply.isEmpty() ? w.reply : replyBytes(w);
         sendReply(w.from, reply);
         if (const auto others = m_alsoReplyTo.find(key); others != m_alsoReplyTo.end()) {
             for (const Incoming &to : others->second)
@@ -298,6 +305,7 @@ void BusServer::flush()
             m_alsoReplyTo.erase(others);
         }
     }
+    const qint64 committedNs = phase.nsecsElapsed();
     if (committed)
         publishBatch(works);
     for (Work &w : works) {
@@ -317,6 +325,8 @@ void BusServer::flush()
             publish(n);
         }
     }
+    qCDebug(lcBusServer, "batch of %zu: handled in %lld us, committed %zu in %lld us, answered and published in %lld us", works.size(),
+            handledNs / 1000, entries.size(), (committedNs - handledNs) / 1000, (phase.nsecsElapsed() - committedNs) / 1000);
     if (m_rebindPending) {
         m_rebindPending = false;
         rebindPublisher();
@@ -329,12 +339,15 @@ void BusServer::publishBatch(const std::vector<Work> &works)
     for (const Work &w : works)
         if (w.mutates && !w.error)
             seq -= qint64(w.events.size());
-    const QString epoch = m_host.store().epoch();
+    const QByteArray epoch = m_host.store().epoch().toLatin1();
     for (const Work &w : works) {
         if (!w.mutates || w.error)
             continue;
-        for (const Event &e : w.events)
-            publish({epoch, ++seq, QLatin1String(toString(e.type)), e.at, bus::wire::eventData(e)});
+        for (std::size_t i = 0; i < w.events.size(); ++i) {
+            const Event &e = w.events[i];
+            if (m_publisher)
+                m_publisher->send({bus::encodeEventRaw(epoch, ++seq, QByteArray(toString(e.type)), e.at, w.eventData[i])});
+        }
     }
 }
 
@@ -409,6 +422,8 @@ void BusServer::applyOutcome(Work &w, const Outcome &out)
     }
     w.mutates = true;
     w.events = out.events;
+    for (const Event &e : out.events)
+        w.eventData.push_back(bus::wire::eventDataBytes(e));
     m_pendingSeq += qint64(out.events.size());
     w.result.insert(QLatin1String("seq"), m_pendingSeq);
     if (out.ticket)

@@ -98,6 +98,8 @@ private:
         const store::Device *device = nullptr;
         bool mutates = false;
         std::vector<engine::Event> events;
+        std::vector<QByteArray> eventData; // encoded once, for the journal and the PUB socket
+        QByteArray reply;                  // encoded once, for the idempotency record and the peer
         std::function<void(store::Store &)> writes;
         std::function<void()> afterCommit; // registry and memory updates once durable
         QJsonObject result;

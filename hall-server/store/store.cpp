@@ -561,8 +561,10 @@ bool Store::commit(const std::vector<CommitEntry> &entries, std::vector<std::vec
             std::vector<qint64> entrySeqs;
             entrySeqs.reserve(entry.events.size());
             qint64 lastAt = 0;
-            for (const auto &e : entry.events) {
-                p.insertEvent.bind(1, e.at).bind(2, std::string(toString(e.type))).bind(3, encodeEventData(e)).exec();
+            const bool encoded = entry.eventData.size() == entry.events.size();
+            for (std::size_t i = 0; i < entry.events.size(); ++i) {
+                const Event &e = entry.events[i];
+                p.insertEvent.bind(1, e.at).bind(2, std::string(toString(e.type))).bind(3, encoded ? entry.eventData[i] : encodeEventData(e)).exec();
                 const qint64 seq = sqlite3_last_insert_rowid(m_db);
                 applyToProjections(e, seq);
                 entrySeqs.push_back(seq);

@@ -76,6 +76,9 @@ struct CommitEntry {
     std::string device;
     std::string requestId; // empty: no idempotency record (internal operations such as the day tick)
     QByteArray reply;
+    // The events' data already encoded (one per event), so a caller that also publishes them
+    // encodes once; empty: the store encodes them itself.
+    std::vector<QByteArray> eventData = {};
     // Writes outside the journal (the device registry), in the same transaction; they throw
     // StoreFailure to abort it.
     std::function<void(Store &)> writes = nullptr;
