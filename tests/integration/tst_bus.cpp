@@ -2,6 +2,12 @@
 // device registry in a real SQLite file, and clients written against docs/protocol.md.
 #include "hallfixture.h"
 
+#include "bus/hallclient.h"
+#include "bus/hallstate.h"
+#include "bus/hallwire.h"
+
+#include <QTimer>
+
 #include <QLoggingCategory>
 #include <QRegularExpression>
 #include <QSet>
@@ -67,6 +73,53 @@ private:
     zmq::socket_t m_socket;
 };
 
+// A terminal's view as the library builds it: HallClient + HallState, with a record of every
+// seq it applied and every snapshot it took, to prove no event is applied twice or skipped.
+struct Mirror {
+    std::unique_ptr<hall::bus::HallClient> client;
+    std::unique_ptr<hall::bus::HallState> state;
+    QList<qint64> applied;   // seqs in the order applied
+    QList<qint64> snapshots; // the seq each snapshot started from, in order
+    QList<int> snapshotAt;   // index into applied where each snapshot happened
+    QString problem;         // the first ordering violation seen
+
+    Mirror(zmq::context_t &ctx, const Hall &hall, const QString &id)
+    {
+        client = std::make_unique<hall::bus::HallClient>(ctx);
+        client->setServer(hall.requests(), hall.keys(id), hall.serverPublicKey());
+        client->setRetryPolicy(400, 3);
+        state = std::make_unique<hall::bus::HallState>(ctx, *client);
+        state->setEventEndpoint(hall.events(), hall.keys(id), hall.serverPublicKey());
+        state->setSnapshotRetryMs(200);
+        state->setOfflineAfterMs(1500); // the default is 3 s; the test need not wait that long
+        QObject::connect(state.get(), &hall::bus::HallState::resynced, state.get(), [this] {
+            snapshots.append(state->seq());
+            snapshotAt.append(int(applied.size()));
+        });
+        QObject::connect(state.get(), &hall::bus::HallState::eventApplied, state.get(), [this](const hall::engine::Event &, qint64 seq) {
+            // Each event follows the last one applied, or the snapshot taken since.
+            const bool afterSnapshot = !snapshotAt.isEmpty() && snapshotAt.last() == applied.size();
+            const qint64 previous = afterSnapshot ? snapshots.last() : (applied.isEmpty() ? -1 : applied.last());
+            if (previous >= 0 && seq != previous + 1 && problem.isEmpty())
+                problem = QStringLiteral("applied seq %1 after %2").arg(seq).arg(previous);
+            applied.append(seq);
+        });
+        QString error;
+        if (!client->start(&error) || !state->start(&error))
+            problem = error;
+    }
+    ~Mirror()
+    {
+        state.reset();
+        client.reset();
+    }
+
+    QByteArray stateJson() const
+    {
+        return state->engine() ? QJsonDocument(hall::bus::wire::stateJson(state->engine()->snapshot())).toJson(QJsonDocument::Compact) : QByteArray();
+    }
+};
+
 } // namespace
 
 class TestBus : public QObject
@@ -90,7 +143,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         // hallctl runs in this process to set halls up; its chatter is not what is tested.
-        QLoggingCategory::setFilterRules(QStringLiteral("hall.*.debug=false\nhall.server.store.info=false"));
+        QLoggingCategory::setFilterRules(QStringLiteral("hall.*.debug=false\nhall.server.store.info=false\nhall.bus.client.info=false\nhall.bus.state.info=false"));
     }
 
     void unknownKeyGetsNothingServed()
@@ -370,6 +423,132 @@ private Q_SLOTS:
         QCOMPARE(active.size(), kDevices.size());
         kiosk2->reset();
         QVERIFY(kiosk2->call(QStringLiteral("hello"), {}, {}, 1500).isEmpty());
+    }
+
+    // SIGKILL in the middle of a stream of operations, restart: every mirror converges to the
+    // server's snapshot within 2 s, having applied each event exactly once (between snapshots,
+    // seqs follow one another without a hole or a repeat), and nothing acknowledged is lost.
+    void mirrorsConvergeAfterServerIsKilledWhileEventsStream()
+    {
+        Hall hall;
+        QList<DeviceSpec> devices = kDevices;
+        for (int i = 2; i <= 5; ++i)
+            devices.append({QStringLiteral("board-%1").arg(i), QStringLiteral("board"), 0});
+        QVERIFY(hall.ok() && hall.addDevices(devices) && hall.start());
+        std::vector<std::unique_ptr<Mirror>> mirrors;
+        for (int i = 1; i <= 5; ++i)
+            mirrors.push_back(std::make_unique<Mirror>(m_ctx, hall, QStringLiteral("board-%1").arg(i)));
+        for (auto &m : mirrors)
+            QTRY_VERIFY_WITH_TIMEOUT(m->state->synced(), 5000);
+
+        // The writers: a kiosk issuing every 15 ms, and counter 1 calling and finishing.
+        hall::bus::HallClient kiosk(m_ctx), counter(m_ctx);
+        kiosk.setServer(hall.requests(), hall.keys(QStringLiteral("kiosk-1")), hall.serverPublicKey());
+        counter.setServer(hall.requests(), hall.keys(QStringLiteral("counter-1")), hall.serverPublicKey());
+        kiosk.setRetryPolicy(300, 20);
+        counter.setRetryPolicy(300, 20);
+        QString error;
+        QVERIFY(kiosk.start(&error) && counter.start(&error));
+        bool signedIn = false;
+        counter.request(QStringLiteral("clerk.signIn"), args({{QStringLiteral("badge"), QStringLiteral("371726")}, {QStringLiteral("pin"), kPin}}), nullptr,
+                        [&](const hall::bus::Reply &r) { signedIn = r.ok; });
+        QTRY_VERIFY_WITH_TIMEOUT(signedIn, 5000);
+        QStringList acknowledged;
+        int unreachable = 0, inFlight = 0;
+        QTimer issue;
+        QObject::connect(&issue, &QTimer::timeout, &kiosk, [&] {
+            ++inFlight;
+            kiosk.request(QStringLiteral("ticket.issue"), args({{QStringLiteral("service"), QStringLiteral("NEW")}}), nullptr, [&](const hall::bus::Reply &r) {
+                --inFlight;
+                if (r.ok)
+                    acknowledged << r.result.value(QLatin1String("ticket")).toObject().value(QLatin1String("label")).toString();
+                unreachable += r.error.code == QLatin1String("unreachable");
+            });
+        });
+        bool counterBusy = false;
+        QTimer serve;
+        QObject::connect(&serve, &QTimer::timeout, &counter, [&] {
+            if (counterBusy)
+                return;
+            counterBusy = true;
+            counter.request(QStringLiteral("window.callNext"), {}, nullptr, [&](const hall::bus::Reply &r) {
+                if (!r.ok) {
+                    counterBusy = false;
+                    return;
+                }
+                counter.request(QStringLiteral("window.finish"), {}, nullptr, [&](const hall::bus::Reply &) { counterBusy = false; });
+            });
+        });
+        issue.start(15);
+        serve.start(40);
+        QTest::qWait(1000);
+        // A quick restart (the mirrors' subscriptions reconnect on their own), then one long
+        // enough for them to count the server as gone and resync when it is back.
+        hall.kill9();
+        QTest::qWait(300);
+        QVERIFY(hall.start());
+        QTest::qWait(700);
+        hall.kill9();
+        QTest::qWait(2000);
+        for (auto &m : mirrors)
+            QVERIFY(!m->state->online());
+        QVERIFY(hall.start());
+        QTest::qWait(700);
+        issue.stop();
+        serve.stop();
+        QTRY_VERIFY_WITH_TIMEOUT(inFlight == 0 && !counterBusy, 10000);
+        QCOMPARE(unreachable, 0);
+        QVERIFY(acknowledged.size() > 50);
+
+        QElapsedTimer sinceStreamEnded;
+        sinceStreamEnded.start();
+        auto manager = client(hall, QStringLiteral("manager-1"));
+        const QJsonObject snapshot = result(manager->call(QStringLiteral("snapshot")));
+        const qint64 seq = snapshot.value(QLatin1String("seq")).toInteger();
+        const QByteArray expected = QJsonDocument(snapshot.value(QLatin1String("state")).toObject()).toJson(QJsonDocument::Compact);
+        for (auto &m : mirrors) {
+            QTRY_VERIFY_WITH_TIMEOUT(m->state->seq() == seq && m->stateJson() == expected, 2000);
+            QVERIFY2(m->problem.isEmpty(), qPrintable(m->problem));
+            QVERIFY(m->snapshots.size() >= 2); // the first sync, and the resync after the long outage
+            QVERIFY(m->state->online());
+        }
+        QVERIFY(sinceStreamEnded.elapsed() < 2000);
+        // Every acknowledged ticket survived the SIGKILL.
+        QSet<QString> labels;
+        for (const QJsonValue t : snapshot.value(QLatin1String("state")).toObject().value(QLatin1String("tickets")).toArray())
+            labels.insert(t.toObject().value(QLatin1String("label")).toString());
+        for (const QString &label : acknowledged)
+            QVERIFY2(labels.contains(label), qPrintable(label));
+        QCOMPARE(QSet<QString>(acknowledged.begin(), acknowledged.end()).size(), acknowledged.size()); // no number twice
+        qInfo() << acknowledged.size() << "tickets acknowledged; mirrors took" << mirrors.front()->snapshots.size() << "snapshots and applied"
+                << mirrors.front()->applied.size() << "events";
+    }
+
+    // The database is replaced (a new epoch, its seq starting again from 1): a mirror notices the
+    // new epoch and takes a snapshot of the new hall.
+    void newEpochMeansANewSnapshot()
+    {
+        Hall hall;
+        QVERIFY(hall.ok() && hall.addDevices(kDevices) && hall.start());
+        Mirror board(m_ctx, hall, QStringLiteral("board-1"));
+        QTRY_VERIFY_WITH_TIMEOUT(board.state->synced(), 5000);
+        auto kiosk = client(hall, QStringLiteral("kiosk-1"));
+        for (int i = 0; i < 5; ++i)
+            QVERIFY(kiosk->call(QStringLiteral("ticket.issue"), args({{QStringLiteral("service"), QStringLiteral("NEW")}})).value(QLatin1String("ok")).toBool());
+        QTRY_COMPARE_WITH_TIMEOUT(board.state->engine()->waitingTotal(), 5, 3000);
+        const QString oldEpoch = board.state->epoch();
+        hall.stop();
+        for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+            QFile::remove(hall.db() + suffix);
+        QVERIFY(hall.ctl({QStringLiteral("init"), QStringLiteral("--db"), hall.db(), QStringLiteral("--config"), hall.configPath()}));
+        QVERIFY(hall.addDevices(kDevices));
+        QVERIFY(hall.start());
+        QTRY_VERIFY_WITH_TIMEOUT(board.state->epoch() != oldEpoch && board.state->synced(), 8000);
+        QCOMPARE(board.state->engine()->waitingTotal(), 0);
+        kiosk->reset();
+        QVERIFY(kiosk->call(QStringLiteral("ticket.issue"), args({{QStringLiteral("service"), QStringLiteral("NEW")}})).value(QLatin1String("ok")).toBool());
+        QTRY_COMPARE_WITH_TIMEOUT(board.state->engine()->waitingTotal(), 1, 3000);
+        QVERIFY2(board.problem.isEmpty(), qPrintable(board.problem));
     }
 
     void deviceStatusIsKeptAndAnnounced()
