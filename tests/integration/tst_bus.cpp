@@ -551,6 +551,110 @@ private Q_SLOTS:
         QVERIFY2(board.problem.isEmpty(), qPrintable(board.problem));
     }
 
+    // config.reload: a good file is taken and terminals resync on the new configVersion; a bad
+    // file or one that would orphan waiting visitors is refused and changes nothing.
+    void configReloadIsCheckedAndTerminalsResync()
+    {
+        Hall hall;
+        QVERIFY(hall.ok() && hall.addDevices(kDevices) && hall.start());
+        Mirror board(m_ctx, hall, QStringLiteral("board-1"));
+        QTRY_VERIFY_WITH_TIMEOUT(board.state->synced(), 5000);
+        auto admin = client(hall, QStringLiteral("admin-1"));
+        auto kiosk = client(hall, QStringLiteral("kiosk-1"));
+        QVERIFY(kiosk->call(QStringLiteral("ticket.issue"), args({{QStringLiteral("service"), QStringLiteral("PROXY")}})).value(QLatin1String("ok")).toBool());
+        QFile file(hall.configPath());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray original = file.readAll();
+        file.close();
+        auto rewrite = [&](const QByteArray &bytes) {
+            QFile f(hall.configPath());
+            return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
+        };
+        const QString version = board.state->configVersion();
+
+        QVERIFY(rewrite("{ not json"));
+        QCOMPARE(errorCode(admin->call(QStringLiteral("config.reload"))), QStringLiteral("config_invalid"));
+        // Removing the proxy service while a visitor waits for it.
+        QJsonObject cfg = QJsonDocument::fromJson(original).object();
+        QJsonArray services;
+        for (const QJsonValue v : cfg.value(QLatin1String("services")).toArray())
+            if (v.toObject().value(QLatin1String("code")).toString() != QLatin1String("PROXY"))
+                services.append(v);
+        QJsonArray windows;
+        for (const QJsonValue v : cfg.value(QLatin1String("windows")).toArray()) {
+            QJsonObject w = v.toObject();
+            QJsonArray served;
+            for (const QJsonValue code : w.value(QLatin1String("services")).toArray())
+                if (code.toString() != QLatin1String("PROXY"))
+                    served.append(code);
+            w.insert(QLatin1String("services"), served);
+            windows.append(w);
+        }
+        QJsonObject withoutProxy = cfg;
+        withoutProxy.insert(QLatin1String("services"), services);
+        withoutProxy.insert(QLatin1String("windows"), windows);
+        QVERIFY(rewrite(QJsonDocument(withoutProxy).toJson()));
+        const QJsonObject conflict = admin->call(QStringLiteral("config.reload"));
+        QCOMPARE(errorCode(conflict), QStringLiteral("config_conflict"));
+        QVERIFY(conflict.value(QLatin1String("error")).toObject().value(QLatin1String("message")).toString().contains(QStringLiteral("G001")));
+        QTest::qWait(1200); // a heartbeat or two: nothing changed for the terminals
+        QCOMPARE(board.state->configVersion(), version);
+
+        // A good change: the hall's English name.
+        QJsonObject renamed = cfg;
+        QJsonObject hallObj = renamed.value(QLatin1String("hall")).toObject();
+        QJsonObject name = hallObj.value(QLatin1String("name")).toObject();
+        name.insert(QLatin1String("en"), QStringLiteral("Shanghe Vehicle Office, renamed"));
+        hallObj.insert(QLatin1String("name"), name);
+        renamed.insert(QLatin1String("hall"), hallObj);
+        QVERIFY(rewrite(QJsonDocument(renamed).toJson()));
+        const QJsonObject ok = admin->call(QStringLiteral("config.reload"));
+        QVERIFY2(ok.value(QLatin1String("ok")).toBool(), QJsonDocument(ok).toJson().constData());
+        QTRY_COMPARE_WITH_TIMEOUT(QString::fromStdString(board.state->engine()->config().nameEn), QStringLiteral("Shanghe Vehicle Office, renamed"), 3000);
+        QCOMPARE(board.state->configVersion(), result(ok).value(QLatin1String("configVersion")).toString());
+        QCOMPARE(board.state->engine()->waitingTotal(), 1); // the hall's state came through the reload
+        QCOMPARE(errorCode(kiosk->call(QStringLiteral("config.reload"))), QStringLiteral("forbidden"));
+    }
+
+    // hallctl as a script drives the hall: register a device, issue with a fixed request id
+    // twice (one ticket), call, finish, revoke; the exit codes say what happened.
+    void hallctlDrivesTheHallOverTheBus()
+    {
+        Hall hall;
+        QVERIFY(hall.ok() && hall.addDevices(kDevices) && hall.start());
+        const QStringList bus{QStringLiteral("--key"), hall.path(QStringLiteral("admin-1.key")), QStringLiteral("--server-key"),
+                              hall.path(QStringLiteral("server.key.pub")), QStringLiteral("--connect"), QString::fromLatin1(hall.requests())};
+        auto run = [&](QStringList args, QString *outText = nullptr) {
+            QString o, e;
+            QTextStream out(&o), err(&e);
+            const int rc = hall::ctl::run(args << bus, out, err);
+            out.flush();
+            if (outText)
+                *outText = o + e;
+            return rc;
+        };
+        QVERIFY(hall.makeKey(QStringLiteral("kiosk-7")));
+        QString text;
+        QCOMPARE(run({QStringLiteral("device"), QStringLiteral("register"), QStringLiteral("--id"), QStringLiteral("kiosk-7"), QStringLiteral("--role"),
+                      QStringLiteral("kiosk"), QStringLiteral("--public"), hall.path(QStringLiteral("kiosk-7.key.pub"))}, &text), 0);
+        QVERIFY2(text.contains(QStringLiteral("device kiosk-7 registered")), qPrintable(text));
+        const QString id = QString::fromLatin1(hall::bus::newRequestId());
+        QCOMPARE(run({QStringLiteral("issue"), QStringLiteral("NEW"), QStringLiteral("--request-id"), id}, &text), 0);
+        QVERIFY2(text.startsWith(QStringLiteral("A001")), qPrintable(text));
+        QCOMPARE(run({QStringLiteral("issue"), QStringLiteral("NEW"), QStringLiteral("--request-id"), id}, &text), 0);
+        QVERIFY2(text.startsWith(QStringLiteral("A001")), qPrintable(text)); // the retry, not a second ticket
+        QCOMPARE(run({QStringLiteral("call"), QStringLiteral("--window"), QStringLiteral("1")}, &text), 1); // nobody signed in there
+        QVERIFY2(text.contains(QStringLiteral("window_not_open")), qPrintable(text));
+        QCOMPARE(run({QStringLiteral("status"), QStringLiteral("--json")}, &text), 0);
+        QCOMPARE(QJsonDocument::fromJson(text.toUtf8()).object().value(QLatin1String("state")).toObject().value(QLatin1String("tickets")).toArray().size(), 1);
+        QCOMPARE(run({QStringLiteral("device"), QStringLiteral("revoke"), QStringLiteral("--id"), QStringLiteral("kiosk-7")}, &text), 0);
+        QCOMPARE(run({QStringLiteral("device"), QStringLiteral("list")}, &text), 0);
+        QVERIFY2(text.contains(QStringLiteral("REVOKED")), qPrintable(text));
+        QCOMPARE(run({QStringLiteral("issue")}, &text), 2); // usage
+        hall.stop();
+        QCOMPARE(run({QStringLiteral("status"), QStringLiteral("--timeout-ms"), QStringLiteral("200")}, &text), 3); // unreachable
+    }
+
     void deviceStatusIsKeptAndAnnounced()
     {
         Hall hall;
