@@ -1,5 +1,7 @@
 #include "buscommands.h"
 
+#include "ctl/options.h"
+
 #include "bus/curvekeys.h"
 #include "bus/hallclient.h"
 #include "bus/hallwire.h"
@@ -15,11 +17,6 @@ namespace hall::ctl {
 
 namespace {
 
-QString option(const QStringList &args, const QString &name)
-{
-    const int i = args.indexOf(name);
-    return i >= 0 && i + 1 < args.size() ? args.at(i + 1) : QString();
-}
 
 // The command words, without options and their values.
 QStringList words(const QStringList &args)

@@ -3,6 +3,8 @@
 #include "config/hallconfig.h"
 #include "bus/curvekeys.h"
 #include "ctl/buscommands.h"
+#include "ctl/options.h"
+#include "ctl/busload.h"
 #include "ctl/simulate.h"
 #include "server/daemon.h"
 #include "store/store.h"
@@ -34,6 +36,9 @@ const char *kUsage =
     "                               register a device directly in the database while hall-server\n"
     "                               is stopped (the first admin key); otherwise use the bus\n"
     "  device list --db F           the device registry (read-only)\n"
+    "  simulate --config F [--db F] [--visitors N] [--windows M] [--seed S] [--date YYYY-MM-DD]\n"
+    "                               run a deterministic simulated day through the real engine and\n"
+    "                               store, print its figures (without --db: a temporary database)\n"
     "\n"
     "over the bus, as an admin device (--key FILE --server-key FILE.pub [--connect ENDPOINT]\n"
     "[--request-id ID] [--json]; the endpoint defaults to tcp://127.0.0.1:5570):\n"
@@ -42,16 +47,13 @@ const char *kUsage =
     "  device list | device revoke --id ID | config reload\n"
     "  issue SERVICE [--priority normal|elderly|appointment]\n"
     "  call --window N | finish --window N\n"
-    "exit codes: 0 ok, 1 refused or failed, 2 bad input, 3 server unreachable\n"
-    "  simulate --config F [--db F] [--visitors N] [--windows M] [--seed S] [--date YYYY-MM-DD]\n"
-    "                               run a deterministic simulated day through the real engine and\n"
-    "                               store, print its figures (without --db: a temporary database)\n";
+    "  load --keys DIR [--events ENDPOINT] [--visitors N] [--minutes M] [--seed S]\n"
+    "                               a compressed hall day (300 visitors over 480 hall minutes in\n"
+    "                               about 20 s) as kiosk-1..2, counter-1..12, board-1 and manager-1,\n"
+    "                               key pairs DIR/<id>.key (not an admin); reports requests,\n"
+    "                               latencies, tickets and whether the mirrors converged\n"
+    "exit codes: 0 ok, 1 refused or failed, 2 bad input, 3 server unreachable\n";
 
-QString option(const QStringList &args, const QString &name)
-{
-    const int i = args.indexOf(name);
-    return i >= 0 && i + 1 < args.size() ? args.at(i + 1) : QString();
-}
 
 QString dayToDate(qint64 day)
 {
@@ -197,19 +199,6 @@ int hashPin(QTextStream &out, QTextStream &err)
     return 0;
 }
 
-bool intOption(const QStringList &args, const QString &name, qint64 min, qint64 max, qint64 *value, QTextStream &err)
-{
-    if (!args.contains(name))
-        return true;
-    bool ok = false;
-    const qint64 v = option(args, name).toLongLong(&ok);
-    if (!ok || v < min || v > max) {
-        err << "hallctl simulate: " << name << " takes a whole number from " << min << " to " << max << Qt::endl;
-        return false;
-    }
-    *value = v;
-    return true;
-}
 
 int simulateCommand(const QStringList &args, QTextStream &out, QTextStream &err)
 {
@@ -227,9 +216,9 @@ int simulateCommand(const QStringList &args, QTextStream &out, QTextStream &err)
     SimulationParams p;
     qint64 visitors = p.visitors, windows = p.windows, seed = qint64(p.seed);
     // A service's numbers run to its daily limit (at most 999), so seven services cap a day.
-    if (!intOption(args, QStringLiteral("--visitors"), 0, 5000, &visitors, err)
-        || !intOption(args, QStringLiteral("--windows"), 1, qint64(cfg.windows.size()), &windows, err)
-        || !intOption(args, QStringLiteral("--seed"), 0, std::numeric_limits<qint64>::max(), &seed, err))
+    if (!intOption(args, QStringLiteral("--visitors"), 0, 5000, &visitors, err, "simulate")
+        || !intOption(args, QStringLiteral("--windows"), 1, qint64(cfg.windows.size()), &windows, err, "simulate")
+        || !intOption(args, QStringLiteral("--seed"), 0, std::numeric_limits<qint64>::max(), &seed, err, "simulate"))
         return 2;
     QDate date = QDateTime::currentDateTimeUtc().addSecs(qint64(cfg.utcOffsetMinutes) * 60).date();
     if (args.contains(QStringLiteral("--date"))) {
@@ -406,6 +395,8 @@ int deviceList(const QStringList &args, QTextStream &out, QTextStream &err)
 
 int run(const QStringList &args, QTextStream &out, QTextStream &err)
 {
+    if (args.value(0) == QLatin1String("load"))
+        return runLoad(args, out, err);
     if (int rc = 0; runBusCommand(args, out, err, &rc))
         return rc;
     const QString cmd = args.value(0);

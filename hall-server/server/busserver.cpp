@@ -89,7 +89,7 @@ BusServer::BusServer(HallHost &host, BusOptions options, QObject *parent)
     m_flushTimer.setSingleShot(true);
     connect(&m_flushTimer, &QTimer::timeout, this, &BusServer::flush);
     connect(&m_heartbeat, &QTimer::timeout, this, &BusServer::publishHeartbeat);
-    // One PIN check at a time is plenty for a hall and caps the memory argon2id takes (64 MiB each).
+    // Two PIN checks at a time are plenty for a hall and cap the memory argon2id takes (64 MiB each).
     m_pinPool.setMaxThreadCount(2);
 
     const unsigned windowRoles = Counter | Admin;
