@@ -223,6 +223,17 @@ void BusServer::sendReply(const Incoming &to, const QByteArray &reply)
         m_router->send(frames);
 }
 
+void BusServer::answer(const Work &w, const QByteArray &reply)
+{
+    sendReply(w.from, reply);
+    // Retries of the same request that arrived while it was being answered get the same reply.
+    if (const auto others = m_alsoReplyTo.find(workKey(w.from.device, w.request.id)); others != m_alsoReplyTo.end()) {
+        for (const Incoming &to : others->second)
+            sendReply(to, reply);
+        m_alsoReplyTo.erase(others);
+    }
+}
+
 QByteArray BusServer::replyBytes(const Work &w) const
 {
     bus::Reply r;
@@ -288,7 +299,6 @@ void BusServer::flush()
     for (Work &w : works) {
         if (w.skip || w.async)
             continue;
-        const QByteArray key = workKey(w.from.device, w.request.id);
         if (w.mutates && !w.error && !committed) {
             w.error = err(codes::internalError, QStringLiteral("the hall database refused the write; nothing was applied, try again"));
             w.reply.clear();
@@ -297,13 +307,7 @@ void BusServer::flush()
             w.afterCommit();
         if (w.deferredRead)
             continue;
-        const QByteArray reply = !w.storedReply.isEmpty() ? w.storedReply : !w.reply.isEmpty() ? w.reply : replyBytes(w);
-        sendReply(w.from, reply);
-        if (const auto others = m_alsoReplyTo.find(key); others != m_alsoReplyTo.end()) {
-            for (const Incoming &to : others->second)
-                sendReply(to, reply);
-            m_alsoReplyTo.erase(others);
-        }
+        answer(w, !w.storedReply.isEmpty() ? w.storedReply : !w.reply.isEmpty() ? w.reply : replyBytes(w));
     }
     const qint64 committedNs = phase.nsecsElapsed();
     if (committed)
@@ -315,7 +319,7 @@ void BusServer::flush()
         // not yet durable, and its seq is exactly the last event published before it.
         if (!w.error)
             w.result = snapshotJson();
-        sendReply(w.from, replyBytes(w));
+        answer(w, replyBytes(w));
     }
     for (Work &w : works) {
         if (w.error || (w.mutates && !committed))
@@ -743,19 +747,12 @@ void BusServer::opSignIn(Work &w, ArgReader &args)
 void BusServer::finishSignIn(Work w, int window, const std::string &clerk, const std::string &badge, bool pinOk)
 {
     if (!pinOk) {
-        const QByteArray key = workKey(w.from.device, w.request.id);
-        m_inFlight.remove(key);
+        m_inFlight.remove(workKey(w.from.device, w.request.id));
         noteFailure(badge, w.from.device);
         qCInfo(lcBusServer).noquote() << "failed sign-in for badge" << qs(badge) << "at" << QString::fromUtf8(w.from.device);
         w.error = err(codes::signInFailed, QStringLiteral("badge number or PIN is wrong"));
         w.async = false;
-        const QByteArray reply = replyBytes(w);
-        sendReply(w.from, reply);
-        if (const auto others = m_alsoReplyTo.find(key); others != m_alsoReplyTo.end()) {
-            for (const Incoming &to : others->second)
-                sendReply(to, reply);
-            m_alsoReplyTo.erase(others);
-        }
+        answer(w, replyBytes(w));
         return;
     }
     m_badgeAttempts.erase(badge);

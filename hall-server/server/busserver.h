@@ -124,6 +124,7 @@ private:
     bool argsOk(Work &w, bus::ArgReader &args);
     void publishBatch(const std::vector<Work> &works);
     void sendReply(const Incoming &to, const QByteArray &reply);
+    void answer(const Work &w, const QByteArray &reply); // to the sender and to its retries in flight
     QByteArray replyBytes(const Work &w) const;
     void publish(const bus::EventMessage &m);
     bus::EventMessage notice(const QString &type, const QJsonObject &data) const;

@@ -242,6 +242,43 @@ private Q_SLOTS:
                  QStringLiteral("A003"));
     }
 
+    // A retry that arrives while its first copy is still being answered (in the same batch, or
+    // during a PIN check) gets the first copy's reply, once, on its own connection.
+    void retriesInFlightGetTheFirstReply()
+    {
+        Hall hall;
+        QVERIFY(hall.ok() && hall.addDevices(kDevices) && hall.start());
+        for (const QString &op : {QStringLiteral("snapshot"), QStringLiteral("clerk.signIn"), QStringLiteral("ticket.issue")}) {
+            const QString device = op == QLatin1String("clerk.signIn") ? QStringLiteral("counter-1") : QStringLiteral("kiosk-1");
+            const QJsonObject a = op == QLatin1String("clerk.signIn") ? args({{QStringLiteral("badge"), QStringLiteral("371726")}, {QStringLiteral("pin"), kPin}})
+                                : op == QLatin1String("ticket.issue") ? args({{QStringLiteral("service"), QStringLiteral("NEW")}})
+                                                                      : QJsonObject();
+            auto first = client(hall, device);
+            auto retry = client(hall, device); // Lazy Pirate's new socket, same device, same id
+            QVERIFY(first->call(QStringLiteral("hello")).value(QLatin1String("ok")).toBool()); // both connected
+            QVERIFY(retry->call(QStringLiteral("hello")).value(QLatin1String("ok")).toBool());
+            const QByteArray id = hall::bus::newRequestId();
+            first->send(op, a, id);
+            retry->send(op, a, id);
+            const auto r1 = first->receiveRaw(5000);
+            const auto r2 = retry->receiveRaw(5000);
+            QVERIFY2(r1 && r2, qPrintable(op));
+            const QJsonObject o1 = QJsonDocument::fromJson(*r1).object();
+            QVERIFY2(o1.value(QLatin1String("ok")).toBool(), r1->constData());
+            if (op != QLatin1String("snapshot"))
+                QCOMPARE(*r2, *r1);
+            else
+                QCOMPARE(QJsonDocument::fromJson(*r2).object().value(QLatin1String("result")).toObject().value(QLatin1String("seq")),
+                         o1.value(QLatin1String("result")).toObject().value(QLatin1String("seq")));
+            QVERIFY(!first->receiveRaw(300) && !retry->receiveRaw(300)); // once each
+        }
+        // One ticket, one sign-in: the next ticket is A002 and the window has its clerk.
+        auto kiosk = client(hall, QStringLiteral("kiosk-1"));
+        QCOMPARE(result(kiosk->call(QStringLiteral("ticket.issue"), args({{QStringLiteral("service"), QStringLiteral("NEW")}})))
+                     .value(QLatin1String("ticket")).toObject().value(QLatin1String("label")).toString(),
+                 QStringLiteral("A002"));
+    }
+
     void twoCountersCallingAtOnceNeverShareAVisitor()
     {
         Hall hall;
