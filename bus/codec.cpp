@@ -117,8 +117,17 @@ DecodedRequest decodeRequest(const QByteArray &frame)
     DecodedRequest d;
     static const QSet<QString> allowed{QStringLiteral("v"), QStringLiteral("id"), QStringLiteral("op"), QStringLiteral("args")};
     const auto o = envelope(frame, allowed, &d.error);
-    if (!o)
+    if (!o) {
+        // Name the request in the refusal whenever its id can be read, so the client can match
+        // the reply (a wrong version or an unknown key is not worth a timeout and a retry).
+        if (frame.size() <= kMaxMessageBytes) {
+            const QJsonValue id = QJsonDocument::fromJson(frame).object().value(QLatin1String("id"));
+            const QByteArray idBytes = id.toString().toUtf8();
+            if (id.isString() && isPlainToken(idBytes) && idBytes.size() <= kMaxRequestIdBytes)
+                d.id = idBytes;
+        }
         return d;
+    }
     const QJsonValue id = o->value(QLatin1String("id"));
     const QByteArray idBytes = id.toString().toUtf8();
     if (!id.isString() || !isPlainToken(idBytes) || idBytes.size() > kMaxRequestIdBytes) {

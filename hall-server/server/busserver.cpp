@@ -24,6 +24,10 @@ constexpr int kMaxWindow = 999;
 constexpr int kBadgeFailuresBeforeLock = 5;
 constexpr int kDeviceFailuresBeforeLock = 10;
 constexpr qint64 kLockoutMs = 5 * 60 * 1000;
+constexpr int kMaxPinChecks = 16; // in progress at once; each holds 64 MiB while it runs
+// An unknown badge is checked against this hash (of a random PIN nobody knows, with the same
+// argon2id parameters as real ones), so it costs what a real check costs and answers alike.
+constexpr const char *kUnknownBadgeHash = "$argon2id$v=19$m=65536,t=2,p=1$43uWnpzc1HU2HoY0dj+Czw$ykMToBklK+lZTLBWFBJBnvKmovfx6vldq87A8RPZtrM";
 
 // Codes the bus adds to the engine's (docs/protocol.md, "Error codes").
 namespace codes {
@@ -89,6 +93,8 @@ BusServer::BusServer(HallHost &host, BusOptions options, QObject *parent)
     m_flushTimer.setSingleShot(true);
     connect(&m_flushTimer, &QTimer::timeout, this, &BusServer::flush);
     connect(&m_heartbeat, &QTimer::timeout, this, &BusServer::publishHeartbeat);
+    m_rebindTimer.setSingleShot(true);
+    connect(&m_rebindTimer, &QTimer::timeout, this, &BusServer::rebindPublisher);
     // Two PIN checks at a time are plenty for a hall and cap the memory argon2id takes (64 MiB each).
     m_pinPool.setMaxThreadCount(2);
 
@@ -177,23 +183,21 @@ void BusServer::rebindPublisher()
 {
     // PUB cannot drop one subscriber, so a revocation closes the socket: every terminal
     // reconnects through ZAP, which now refuses the revoked key, and the others resync.
-    m_publisher.reset();
-    m_rebindTries = 0;
-    auto retry = std::make_shared<std::function<void()>>();
-    *retry = [this, retry]() {
-        QString error;
-        if (bindPublisher(&error)) {
-            qCInfo(lcBusServer).noquote() << "event socket reopened on" << m_boundEventEndpoint << "after a revocation";
-            publishHeartbeat();
-            return;
-        }
-        // The old listener is closed by ZeroMQ's I/O thread, a moment later than our close.
-        if (++m_rebindTries < 200)
-            QTimer::singleShot(25, this, [retry] { (*retry)(); });
-        else
-            qCCritical(lcBusServer).noquote() << "cannot reopen the event socket:" << error;
-    };
-    (*retry)();
+    if (m_publisher) {
+        m_publisher.reset();
+        m_rebindTries = 0;
+    }
+    QString error;
+    if (bindPublisher(&error)) {
+        qCInfo(lcBusServer).noquote() << "event socket reopened on" << m_boundEventEndpoint << "after a revocation";
+        publishHeartbeat();
+        return;
+    }
+    // The old listener is closed by ZeroMQ's I/O thread, a moment later than our close.
+    if (++m_rebindTries < 200)
+        m_rebindTimer.start(25);
+    else
+        qCCritical(lcBusServer).noquote() << "cannot reopen the event socket:" << error;
 }
 
 void BusServer::onRequest(const QList<QByteArray> &frames, const QByteArray &userId)
@@ -206,7 +210,9 @@ void BusServer::onRequest(const QList<QByteArray> &frames, const QByteArray &use
         qCDebug(lcBusServer) << "dropped a message of" << frames.size() << "frames from" << userId;
         return;
     }
-    m_batch.push_back({frames[0], withDelimiter, userId, frames.last()});
+    // The ZAP handler's User-Id is "<device id> <public key>" (see deviceForKey).
+    const qsizetype space = userId.indexOf(' ');
+    m_batch.push_back({frames[0], withDelimiter, userId.left(space), frames.last(), space < 0 ? QByteArray() : userId.mid(space + 1)});
     if (int(m_batch.size()) >= m_options.maxBatch)
         flush();
     else if (!m_flushTimer.isActive())
@@ -317,6 +323,9 @@ void BusServer::flush()
             continue;
         // Reads answered after the commit and its events: a snapshot never shows state that is
         // not yet durable, and its seq is exactly the last event published before it.
+        // After a failed commit the engine may not have been rebuilt (the process is stopping).
+        if (!committed)
+            w.error = err(codes::internalError, QStringLiteral("the hall database refused a write; try again"));
         if (!w.error)
             w.result = snapshotJson();
         answer(w, replyBytes(w));
@@ -333,6 +342,9 @@ void BusServer::flush()
             handledNs / 1000, entries.size(), (committedNs - handledNs) / 1000, (phase.nsecsElapsed() - committedNs) / 1000);
     if (m_rebindPending) {
         m_rebindPending = false;
+        m_rebindTimer.stop(); // a reopening already under way starts again from a closed socket
+        m_publisher.reset();
+        m_rebindTries = 0;
         rebindPublisher();
     }
 }
@@ -375,7 +387,7 @@ void BusServer::handle(Work &w)
     }
     w.request = std::move(*decoded.request);
     const auto device = m_devices.find(w.from.device.toStdString());
-    if (device == m_devices.end() || device->second.revokedAt) {
+    if (!stillServed(w.from)) {
         ++m_stats.refusedRevoked;
         w.error = err(codes::deviceRevoked, QStringLiteral("device %1 is not registered or was revoked").arg(QString::fromUtf8(w.from.device)));
         return;
@@ -529,23 +541,30 @@ void BusServer::publishHeartbeat()
 
 void BusServer::loadRegistry()
 {
-    m_devices.clear();
-    m_activeKeys.clear();
-    m_revokedKeys.clear();
-    m_statuses.clear();
+    // Read everything first and swap it in only when all of it was read: a half-read registry
+    // would refuse every terminal, or let a revoked key be registered again.
+    std::map<std::string, store::Device> devices;
+    std::map<QByteArray, std::string> activeKeys;
+    QSet<QByteArray> revokedKeys;
+    std::map<std::string, store::DeviceStatus> statuses;
     try {
         for (store::Device &d : m_host.store().devices()) {
             if (!d.revokedAt)
-                m_activeKeys[QByteArray::fromStdString(d.publicKey)] = d.id;
-            m_devices[d.id] = std::move(d);
+                activeKeys[QByteArray::fromStdString(d.publicKey)] = d.id;
+            devices[d.id] = std::move(d);
         }
         for (const std::string &k : m_host.store().revokedKeys())
-            m_revokedKeys.insert(QByteArray::fromStdString(k));
+            revokedKeys.insert(QByteArray::fromStdString(k));
         for (store::DeviceStatus &s : m_host.store().deviceStatuses())
-            m_statuses[s.device] = std::move(s);
+            statuses[s.device] = std::move(s);
     } catch (const store::StoreFailure &f) {
-        qCCritical(lcBusServer).noquote() << "cannot read the device registry:" << qs(f.message);
+        qCCritical(lcBusServer).noquote() << "cannot read the device registry; keeping the one in memory:" << qs(f.message);
+        return;
     }
+    m_devices = std::move(devices);
+    m_activeKeys = std::move(activeKeys);
+    m_revokedKeys = std::move(revokedKeys);
+    m_statuses = std::move(statuses);
 }
 
 std::optional<QByteArray> BusServer::deviceForKey(const QByteArray &publicKey) const
@@ -553,7 +572,16 @@ std::optional<QByteArray> BusServer::deviceForKey(const QByteArray &publicKey) c
     const auto it = m_activeKeys.find(publicKey);
     if (it == m_activeKeys.end())
         return std::nullopt;
-    return QByteArray::fromStdString(it->second);
+    // The key goes with the id, so every request can be checked against the device's current
+    // key: a connection made with a key revoked since must not be served when the device id is
+    // registered again with a new one.
+    return QByteArray::fromStdString(it->second) + ' ' + publicKey;
+}
+
+bool BusServer::stillServed(const Incoming &from) const
+{
+    const auto d = m_devices.find(from.device.toStdString());
+    return d != m_devices.end() && !d->second.revokedAt && d->second.publicKey == from.key.toStdString();
 }
 
 // ---- Operations ---------------------------------------------------------------------------------
@@ -683,16 +711,34 @@ void BusServer::opTransfer(Work &w, ArgReader &args)
 bool BusServer::lockedOut(Work &w, const std::string &badge)
 {
     const qint64 now = nowMs();
-    const auto device = m_deviceAttempts.find(w.from.device);
-    if (device != m_deviceAttempts.end() && device->second.lockedUntil > now) {
+    // Failures that are old and did not lock anything are forgotten, so the maps stay small.
+    auto fresh = [now](auto &attempts, const auto &key) -> SignInAttempt * {
+        const auto it = attempts.find(key);
+        if (it == attempts.end())
+            return nullptr;
+        SignInAttempt &a = it->second;
+        if (!a.checking && a.lockedUntil <= now && now - a.lastFailureAt > kLockoutMs) {
+            attempts.erase(it);
+            return nullptr;
+        }
+        return &a;
+    };
+    const SignInAttempt *device = fresh(m_deviceAttempts, w.from.device);
+    const SignInAttempt *attempts = fresh(m_badgeAttempts, badge);
+    if (device && device->lockedUntil > now) {
         w.error = err(codes::tooManyAttempts, QStringLiteral("too many failed sign-ins at this terminal; try again in %1 s")
-                                                  .arg((device->second.lockedUntil - now + 999) / 1000));
+                                                  .arg((device->lockedUntil - now + 999) / 1000));
         return true;
     }
-    const auto attempts = m_badgeAttempts.find(badge);
-    if (attempts != m_badgeAttempts.end() && attempts->second.lockedUntil > now) {
+    if (attempts && attempts->lockedUntil > now) {
         w.error = err(codes::clerkLocked, QStringLiteral("badge %1 is locked after repeated wrong PINs; try again in %2 s")
-                                              .arg(qs(badge)).arg((attempts->second.lockedUntil - now + 999) / 1000));
+                                              .arg(qs(badge)).arg((attempts->lockedUntil - now + 999) / 1000));
+        return true;
+    }
+    // One check at a time per badge and per terminal: a burst of guesses would otherwise all be
+    // checked before the first failure counted.
+    if ((device && device->checking) || (attempts && attempts->checking) || m_pinChecks >= kMaxPinChecks) {
+        w.error = err(codes::tooManyAttempts, QStringLiteral("a sign-in is being checked already; try again when it is answered"));
         return true;
     }
     return false;
@@ -702,6 +748,7 @@ void BusServer::noteFailure(const std::string &badge, const QByteArray &device)
 {
     const qint64 now = nowMs();
     auto bump = [now](SignInAttempt &a, int limit) {
+        a.lastFailureAt = now;
         if (++a.failures >= limit) {
             a.failures = 0;
             a.lockedUntil = now + kLockoutMs;
@@ -726,15 +773,14 @@ void BusServer::opSignIn(Work &w, ArgReader &args)
     for (const Clerk &c : m_host.engine().config().clerks)
         if (c.badge == badge)
             clerk = &c;
-    // An unknown badge costs the same PIN check as a known one and gets the same answer, so
-    // the bus does not tell which badge numbers exist.
-    if (m_dummyHash.empty())
-        m_dummyHash = config::hashPin(QStringLiteral("not a pin")).toStdString();
-    const std::string hash = clerk ? clerk->pinHash : m_dummyHash;
+    const std::string hash = clerk ? clerk->pinHash : std::string(kUnknownBadgeHash);
     const std::string clerkId = clerk ? clerk->id : std::string();
     const QByteArray key = workKey(w.from.device, w.request.id);
     m_batchKeys.remove(key);
     m_inFlight.insert(key);
+    ++m_badgeAttempts[badge].checking;
+    ++m_deviceAttempts[w.from.device].checking;
+    ++m_pinChecks;
     w.async = true;
     Work pending = w;
     m_pinPool.start(new PinCheck(hash, pin, [this, pending, window, clerkId, badge](bool ok) {
@@ -746,12 +792,25 @@ void BusServer::opSignIn(Work &w, ArgReader &args)
 
 void BusServer::finishSignIn(Work w, int window, const std::string &clerk, const std::string &badge, bool pinOk)
 {
-    if (!pinOk) {
-        m_inFlight.remove(workKey(w.from.device, w.request.id));
+    --m_badgeAttempts[badge].checking;
+    --m_deviceAttempts[w.from.device].checking;
+    --m_pinChecks;
+    w.async = false;
+    if (!pinOk)
         noteFailure(badge, w.from.device);
-        qCInfo(lcBusServer).noquote() << "failed sign-in for badge" << qs(badge) << "at" << QString::fromUtf8(w.from.device);
+    // The world may have moved while the PIN was checked: the terminal revoked, the badge
+    // locked by failures elsewhere.
+    const qint64 now = nowMs();
+    if (!stillServed(w.from))
+        w.error = err(codes::deviceRevoked, QStringLiteral("device %1 was revoked").arg(QString::fromUtf8(w.from.device)));
+    else if (!pinOk)
         w.error = err(codes::signInFailed, QStringLiteral("badge number or PIN is wrong"));
-        w.async = false;
+    else if (m_badgeAttempts[badge].lockedUntil > now)
+        w.error = err(codes::clerkLocked, QStringLiteral("badge %1 is locked after repeated wrong PINs").arg(qs(badge)));
+    if (w.error) {
+        m_inFlight.remove(workKey(w.from.device, w.request.id));
+        if (!pinOk)
+            qCInfo(lcBusServer).noquote() << "failed sign-in for badge" << qs(badge) << "at" << QString::fromUtf8(w.from.device);
         answer(w, replyBytes(w));
         return;
     }
@@ -841,6 +900,7 @@ void BusServer::opDeviceRegister(Work &w, ArgReader &args)
     // The registry changes now, so later requests in this batch see it; a failed commit reloads it.
     m_devices[d.id] = d;
     m_activeKeys[key.toLatin1()] = d.id;
+    m_statuses.erase(d.id);
     w.mutates = true;
     w.writes = [d](store::Store &store) { store.writeDevice(d); };
     w.result = {{QLatin1String("device"), deviceJson(d, true)}, {QLatin1String("seq"), m_pendingSeq}};

@@ -89,6 +89,7 @@ private:
         bool delimiter = false; // a REQ peer's empty frame, mirrored in the reply
         QByteArray device;
         QByteArray payload;
+        QByteArray key; // the connection's CURVE key: a revoked key stays revoked when its id is reused
     };
 
     // One request on its way through a batch.
@@ -169,10 +170,13 @@ private:
     struct SignInAttempt {
         int failures = 0;
         qint64 lockedUntil = 0;
+        qint64 lastFailureAt = 0;
+        int checking = 0; // PIN checks in progress: the count must not be outrun by a burst
     };
     void finishSignIn(Work w, int window, const std::string &clerk, const std::string &badge, bool pinOk);
     bool lockedOut(Work &w, const std::string &badge);
     void noteFailure(const std::string &badge, const QByteArray &device);
+    bool stillServed(const Incoming &from) const; // registered, not revoked, same key
 
     HallHost &m_host;
     BusOptions m_options;
@@ -199,7 +203,8 @@ private:
     QSet<QByteArray> m_batchKeys;
     std::map<QByteArray, std::vector<Incoming>> m_alsoReplyTo; // retries of a request in progress
     QSet<QByteArray> m_revokedKeys;
-    std::string m_dummyHash;
+    int m_pinChecks = 0; // in progress, all terminals together
+    QTimer m_rebindTimer;
     // Last member: destroyed first, waiting for PIN checks that post back to this object.
     QThreadPool m_pinPool;
 };

@@ -70,7 +70,9 @@ Daemon::Daemon(QObject *parent)
 
 Daemon::~Daemon()
 {
+    // The lock goes last: until the database is closed, it is ours.
     m_bus.reset();
+    m_store.reset();
     if (m_lockFd >= 0)
         ::close(m_lockFd);
 }

@@ -110,7 +110,7 @@ INSERT INTO service_sessions (id, ticket, window, clerk, called_at, started_at, 
     // another way: open tickets all belong to the current business day (each day_started
     // expires the rest), so the UNIQUE (day, ...) index finds them; a ticket row names its open
     // service session; a window's visitor is found from the tickets; idempotency records are
-    // pruned once a day by a scan of one week's rows; reports read sessions by id range, which
+    // pruned hourly by a scan of one week's rows; reports read sessions by id range, which
     // is time order.
     R"SQL(
 UPDATE tickets SET status = 'expired', ended_at = COALESCE(called_at, issued_at)

@@ -642,6 +642,8 @@ void Store::writeDevice(const Device &d)
         .bind(1, d.id).bind(2, d.publicKey).bind(3, d.role).bindOptional(4, qint64(d.window)).bind(5, d.note)
         .bind(6, d.registeredAt).bind(7, d.registeredBy)
         .exec();
+    // A device registered again (after a revocation) starts without its predecessor's status.
+    Statement(m_db, "DELETE FROM device_status WHERE device = ?1").bind(1, d.id).exec();
 }
 
 void Store::writeRevocation(const std::string &id, qint64 at, const std::string &by)

@@ -146,7 +146,7 @@ public:
     std::vector<Device> devices();
     std::vector<std::string> revokedKeys();
     std::vector<DeviceStatus> deviceStatuses();
-    void writeDevice(const Device &d);           // insert, or replace a revoked device's row
+    void writeDevice(const Device &d);           // insert, or replace a revoked device's row (and clear its status)
     void writeRevocation(const std::string &id, qint64 at, const std::string &by);
     void writeDeviceStatus(const DeviceStatus &s);
     bool integrityCheck(QString *error);

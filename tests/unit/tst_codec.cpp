@@ -41,10 +41,10 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("id");
         QTest::newRow("not json") << QByteArray("{\"v\":1,") << "bad_request" << "not valid JSON at byte" << QByteArray();
         QTest::newRow("array") << QByteArray("[1,2]") << "bad_request" << "a message is a JSON object" << QByteArray();
-        QTest::newRow("no version") << QByteArray(R"({"id":"a","op":"x"})") << "bad_request" << "v: the protocol version is required" << QByteArray();
-        QTest::newRow("version text") << QByteArray(R"({"v":"1","id":"a","op":"x"})") << "bad_request" << "v: the protocol version" << QByteArray();
-        QTest::newRow("version 2") << QByteArray(R"({"v":2,"id":"a","op":"x"})") << "unsupported_version" << "protocol version 2; this server speaks 1" << QByteArray();
-        QTest::newRow("unknown key") << QByteArray(R"({"v":1,"id":"a","op":"x","device":"kiosk-1"})") << "bad_request" << "device: unknown key" << QByteArray();
+        QTest::newRow("no version") << QByteArray(R"({"id":"a","op":"x"})") << "bad_request" << "v: the protocol version is required" << QByteArray("a");
+        QTest::newRow("version text") << QByteArray(R"({"v":"1","id":"a","op":"x"})") << "bad_request" << "v: the protocol version" << QByteArray("a");
+        QTest::newRow("version 2") << QByteArray(R"({"v":2,"id":"a","op":"x"})") << "unsupported_version" << "protocol version 2; this server speaks 1" << QByteArray("a");
+        QTest::newRow("unknown key") << QByteArray(R"({"v":1,"id":"a","op":"x","device":"kiosk-1"})") << "bad_request" << "device: unknown key" << QByteArray("a");
         QTest::newRow("no id") << QByteArray(R"({"v":1,"op":"x"})") << "bad_request" << "id: required" << QByteArray();
         QTest::newRow("numeric id") << QByteArray(R"({"v":1,"id":7,"op":"x"})") << "bad_request" << "id: required" << QByteArray();
         QTest::newRow("id with space") << QByteArray(R"({"v":1,"id":"a b","op":"x"})") << "bad_request" << "printable ASCII" << QByteArray();
