@@ -125,6 +125,10 @@ BusServer::BusServer(HallHost &host, BusOptions options, QObject *parent)
 BusServer::~BusServer()
 {
     m_pinPool.waitForDone();
+    // One line for the operator at shutdown: how much the bus did and how much it refused.
+    qCInfo(lcBusServer, "served %lld requests in %lld commits; %lld retries answered from the store, %lld from revoked devices refused, "
+                        "%lld malformed messages dropped",
+           m_stats.requests, m_stats.commits, m_stats.replayedReplies, m_stats.refusedRevoked, m_stats.malformedFrames);
 }
 
 unsigned BusServer::roleBit(const std::string &role)
