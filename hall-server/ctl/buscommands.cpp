@@ -142,6 +142,8 @@ void printResult(const QString &op, const QJsonObject &r, QTextStream &out)
     } else if (op.startsWith(QLatin1String("device."))) {
         const QJsonObject d = r.value(QLatin1String("device")).toObject();
         out << "device " << d.value(QLatin1String("id")).toString() << (op == QLatin1String("device.revoke") ? " revoked" : " registered") << Qt::endl;
+    } else if (op == QLatin1String("config.reload")) {
+        out << "configuration reloaded, version " << r.value(QLatin1String("configVersion")).toString() << Qt::endl;
     } else {
         out << QJsonDocument(r).toJson(QJsonDocument::Compact) << Qt::endl;
     }

@@ -627,8 +627,13 @@ void BusServer::opIssue(Work &w, ArgReader &args)
     applyOutcome(w, out);
     if (w.error)
         return;
-    w.result.insert(QLatin1String("peopleAhead"), m_host.engine().peopleAhead(out.ticket));
-    w.result.insert(QLatin1String("estimatedWaitSeconds"), m_host.engine().estimatedWaitSeconds(service.toStdString()));
+    // The wait of this visitor, not of the whole queue: the people ahead of them, at the recent
+    // service time, shared among the windows open for the service (one assumed when none is).
+    const Engine &engine = m_host.engine();
+    const int ahead = engine.peopleAhead(out.ticket);
+    const int windows = std::max(1, engine.openWindowsFor(service.toStdString()));
+    w.result.insert(QLatin1String("peopleAhead"), ahead);
+    w.result.insert(QLatin1String("estimatedWaitSeconds"), qint64(ahead) * engine.averageServiceSeconds(service.toStdString()) / windows);
 }
 
 void BusServer::opCancel(Work &w, ArgReader &args)

@@ -233,9 +233,13 @@ private Q_SLOTS:
         QCOMPARE(kiosk->lastFrame(), first);
         QCOMPARE(result(QJsonDocument::fromJson(first).object()).value(QLatin1String("ticket")).toObject().value(QLatin1String("label")).toString(),
                  QStringLiteral("A001"));
-        // Exactly one ticket: the next new request gets A002.
+        // Exactly one ticket: the next new request gets A002, with one visitor ahead of it and that
+        // visitor's service time to wait (the configured 15 minutes for NEW, no window open yet).
+        QCOMPARE(result(QJsonDocument::fromJson(first).object()).value(QLatin1String("estimatedWaitSeconds")).toInt(-1), 0);
         const QJsonObject next = kiosk->call(QStringLiteral("ticket.issue"), issue);
         QCOMPARE(result(next).value(QLatin1String("ticket")).toObject().value(QLatin1String("label")).toString(), QStringLiteral("A002"));
+        QCOMPARE(result(next).value(QLatin1String("peopleAhead")).toInt(), 1);
+        QCOMPARE(result(next).value(QLatin1String("estimatedWaitSeconds")).toInt(), 15 * 60);
         // The same id from another device is another request.
         auto admin = client(hall, QStringLiteral("admin-1"));
         QCOMPARE(result(admin->call(QStringLiteral("ticket.issue"), issue, id)).value(QLatin1String("ticket")).toObject().value(QLatin1String("label")).toString(),
