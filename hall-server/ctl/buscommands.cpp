@@ -132,12 +132,10 @@ void printResult(const QString &op, const QJsonObject &r, QTextStream &out)
     } else if (op == QLatin1String("device.list")) {
         for (const QJsonValue v : r.value(QLatin1String("devices")).toArray()) {
             const QJsonObject d = v.toObject();
-            out << qSetFieldWidth(16) << Qt::left << d.value(QLatin1String("id")).toString() << qSetFieldWidth(9)
-                << d.value(QLatin1String("role")).toString() << qSetFieldWidth(0)
-                << (d.contains(QLatin1String("window")) ? QStringLiteral("window %1").arg(d.value(QLatin1String("window")).toInt(), -3) : QStringLiteral("          "))
-                << " " << d.value(QLatin1String("publicKey")).toString() << (d.contains(QLatin1String("revokedAt")) ? "  REVOKED" : "")
-                << (d.contains(QLatin1String("status")) ? QStringLiteral("  status ") + QString::fromUtf8(QJsonDocument(d.value(QLatin1String("status")).toObject()).toJson(QJsonDocument::Compact)) : QString())
-                << Qt::endl;
+            const QJsonValue status = d.value(QLatin1String("status"));
+            printDevice(out, d.value(QLatin1String("id")).toString(), d.value(QLatin1String("role")).toString(), d.value(QLatin1String("window")).toInt(),
+                        d.value(QLatin1String("publicKey")).toString(), d.contains(QLatin1String("revokedAt")),
+                        status.isObject() ? QString::fromUtf8(QJsonDocument(status.toObject()).toJson(QJsonDocument::Compact)) : QString());
         }
     } else if (op.startsWith(QLatin1String("device."))) {
         const QJsonObject d = r.value(QLatin1String("device")).toObject();

@@ -383,11 +383,8 @@ int deviceList(const QStringList &args, QTextStream &out, QTextStream &err)
         err << error << Qt::endl;
         return 1;
     }
-    for (const store::Device &d : store->devices()) {
-        out << qSetFieldWidth(16) << Qt::left << QString::fromStdString(d.id) << qSetFieldWidth(9) << QString::fromStdString(d.role)
-            << qSetFieldWidth(0) << (d.window ? QStringLiteral("window %1").arg(d.window, -3) : QStringLiteral("          ")) << " "
-            << QString::fromStdString(d.publicKey) << (d.revokedAt ? QStringLiteral("  REVOKED") : QString()) << Qt::endl;
-    }
+    for (const store::Device &d : store->devices())
+        printDevice(out, QString::fromStdString(d.id), QString::fromStdString(d.role), d.window, QString::fromStdString(d.publicKey), d.revokedAt != 0);
     return 0;
 }
 

@@ -29,4 +29,13 @@ inline bool intOption(const QStringList &args, const QString &name, qint64 min, 
     return true;
 }
 
+// One line of a device listing, the same offline (from the database) and over the bus.
+inline void printDevice(QTextStream &out, const QString &id, const QString &role, int window, const QString &publicKey, bool revoked,
+                        const QString &status = {})
+{
+    out << qSetFieldWidth(16) << Qt::left << id << qSetFieldWidth(9) << role << qSetFieldWidth(0)
+        << (window ? QStringLiteral("window %1").arg(window, -3) : QStringLiteral("          ")) << " " << publicKey
+        << (revoked ? "  REVOKED" : "") << (status.isEmpty() ? QString() : QStringLiteral("  status ") + status) << Qt::endl;
+}
+
 } // namespace hall::ctl

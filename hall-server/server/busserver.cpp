@@ -100,8 +100,8 @@ BusServer::BusServer(HallHost &host, BusOptions options, QObject *parent)
 
     const unsigned windowRoles = Counter | Admin;
     m_ops = {
-        {QStringLiteral("hello"), {AnyRole, &BusServer::opHello}},
-        {QStringLiteral("snapshot"), {AnyRole, &BusServer::opSnapshot}},
+        {QStringLiteral("hello"), {AnyRole, &BusServer::opHello, true}},
+        {QStringLiteral("snapshot"), {AnyRole, &BusServer::opSnapshot, true}},
         {QStringLiteral("ticket.issue"), {Kiosk | Admin, &BusServer::opIssue}},
         {QStringLiteral("ticket.cancel"), {Manager | Admin, &BusServer::opCancel}},
         {QStringLiteral("window.callNext"), {windowRoles, &BusServer::opCallNext}},
@@ -117,8 +117,8 @@ BusServer::BusServer(HallHost &host, BusOptions options, QObject *parent)
         {QStringLiteral("device.status"), {AnyRole, &BusServer::opDeviceStatus}},
         {QStringLiteral("device.register"), {Admin, &BusServer::opDeviceRegister}},
         {QStringLiteral("device.revoke"), {Admin, &BusServer::opDeviceRevoke}},
-        {QStringLiteral("device.list"), {Manager | Admin, &BusServer::opDeviceList}},
-        {QStringLiteral("config.reload"), {Admin, &BusServer::opConfigReload}},
+        {QStringLiteral("device.list"), {Manager | Admin, &BusServer::opDeviceList, true}},
+        {QStringLiteral("config.reload"), {Admin, &BusServer::opConfigReload, true}},
     };
 }
 
@@ -289,9 +289,9 @@ void BusServer::flush()
         }
     }
     bool committed = true;
+    std::vector<std::vector<qint64>> seqs; // per entry, as the journal assigned them
     if (!entries.empty()) {
         QString error;
-        std::vector<std::vector<qint64>> seqs;
         committed = m_host.store().commit(entries, &seqs, &error);
         ++m_stats.commits;
         if (!committed) {
@@ -320,8 +320,12 @@ void BusServer::flush()
         answer(w, !w.storedReply.isEmpty() ? w.storedReply : !w.reply.isEmpty() ? w.reply : replyBytes(w));
     }
     const qint64 committedNs = phase.nsecsElapsed();
-    if (committed)
-        publishBatch(works);
+    if (committed) {
+        std::size_t entry = 0;
+        for (const Work &w : works)
+            if (w.mutates && !w.error)
+                publishCommitted(w.events, seqs.at(entry++), w.eventData);
+    }
     for (Work &w : works) {
         if (!w.deferredRead || w.skip)
             continue;
@@ -350,24 +354,6 @@ void BusServer::flush()
         m_publisher.reset();
         m_rebindTries = 0;
         rebindPublisher();
-    }
-}
-
-void BusServer::publishBatch(const std::vector<Work> &works)
-{
-    qint64 seq = m_host.store().lastSeq();
-    for (const Work &w : works)
-        if (w.mutates && !w.error)
-            seq -= qint64(w.events.size());
-    const QByteArray epoch = m_host.store().epoch().toLatin1();
-    for (const Work &w : works) {
-        if (!w.mutates || w.error)
-            continue;
-        for (std::size_t i = 0; i < w.events.size(); ++i) {
-            const Event &e = w.events[i];
-            if (m_publisher)
-                m_publisher->send({bus::encodeEventRaw(epoch, ++seq, QByteArray(toString(e.type)), e.at, w.eventData[i])});
-        }
     }
 }
 
@@ -404,15 +390,18 @@ void BusServer::handle(Work &w)
         w.skip = true;
         return;
     }
-    if (auto stored = m_host.store().findReply(w.from.device.toStdString(), w.request.id.toStdString())) {
-        ++m_stats.replayedReplies;
-        w.storedReply = std::move(*stored);
-        return;
-    }
     const auto op = m_ops.find(w.request.op);
     if (op == m_ops.end()) {
         w.error = err(codes::unknownOperation, QStringLiteral("unknown operation \"%1\"").arg(w.request.op));
         return;
+    }
+    // Reads never leave a stored reply, so only operations that may change state look for one.
+    if (!op->second.readOnly) {
+        if (auto stored = m_host.store().findReply(w.from.device.toStdString(), w.request.id.toStdString())) {
+            ++m_stats.replayedReplies;
+            w.storedReply = std::move(*stored);
+            return;
+        }
     }
     if (!(op->second.roles & roleBit(w.device->role))) {
         w.error = err(codes::forbidden, QStringLiteral("%1 is not allowed for a %2 device").arg(w.request.op, qs(w.device->role)));
@@ -529,11 +518,15 @@ bus::EventMessage BusServer::notice(const QString &type, const QJsonObject &data
     return {m_host.store().epoch(), m_host.store().lastSeq(), type, nowMs(), data};
 }
 
-void BusServer::publishCommitted(const std::vector<Event> &events, const std::vector<qint64> &seqs)
+void BusServer::publishCommitted(const std::vector<Event> &events, const std::vector<qint64> &seqs, const std::vector<QByteArray> &eventData)
 {
-    const QString epoch = m_host.store().epoch();
-    for (std::size_t i = 0; i < events.size() && i < seqs.size(); ++i)
-        publish({epoch, seqs[i], QLatin1String(toString(events[i].type)), events[i].at, bus::wire::eventData(events[i])});
+    if (!m_publisher)
+        return;
+    const QByteArray epoch = m_host.store().epoch().toLatin1();
+    for (std::size_t i = 0; i < events.size() && i < seqs.size(); ++i) {
+        const QByteArray data = i < eventData.size() ? eventData[i] : bus::wire::eventDataBytes(events[i]);
+        m_publisher->send({bus::encodeEventRaw(epoch, seqs[i], QByteArray(toString(events[i].type)), events[i].at, data)});
+    }
 }
 
 void BusServer::publishHeartbeat()

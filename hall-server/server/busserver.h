@@ -60,10 +60,13 @@ public:
     QByteArray requestEndpoint() const;
     QByteArray eventEndpoint() const;
 
-    // Publishes events the host committed itself (the day rollover timer).
-    void publishCommitted(const std::vector<engine::Event> &events, const std::vector<qint64> &seqs);
+    // Publishes committed events with the seqs the journal gave them; eventData, when given, is
+    // their data already encoded for the journal (the day rollover timer passes none).
+    void publishCommitted(const std::vector<engine::Event> &events, const std::vector<qint64> &seqs,
+                          const std::vector<QByteArray> &eventData = {});
     void publishHeartbeat();
 
+    // Logged at shutdown.
     struct Stats {
         qint64 requests = 0;
         qint64 commits = 0;
@@ -71,7 +74,6 @@ public:
         qint64 refusedRevoked = 0;
         qint64 malformedFrames = 0;
     };
-    const Stats &stats() const { return m_stats; }
 
 private:
     enum Role : unsigned {
@@ -117,13 +119,13 @@ private:
     struct OpSpec {
         unsigned roles;
         Handler handler;
+        bool readOnly = false; // never stores a reply, so a retry needs no lookup
     };
 
     void onRequest(const QList<QByteArray> &frames, const QByteArray &userId);
     void flush();
     void handle(Work &w);
     bool argsOk(Work &w, bus::ArgReader &args);
-    void publishBatch(const std::vector<Work> &works);
     void sendReply(const Incoming &to, const QByteArray &reply);
     void answer(const Work &w, const QByteArray &reply); // to the sender and to its retries in flight
     QByteArray replyBytes(const Work &w) const;

@@ -18,8 +18,8 @@ struct DaemonOptions {
     QString configPath;
     QString dbPath;
     QString serverKeyPath;
-    QByteArray requestEndpoint = "tcp://*:5570";
-    QByteArray eventEndpoint = "tcp://*:5571";
+    QByteArray requestEndpoint = BusOptions{}.requestEndpoint;
+    QByteArray eventEndpoint = BusOptions{}.eventEndpoint;
 };
 
 // The hall-server process: loads the configuration, opens the store, rebuilds the engine from

@@ -20,10 +20,10 @@ int main(int argc, char *argv[])
     parser.addOption({QStringLiteral("config"), QStringLiteral("Hall configuration file (JSON)."), QStringLiteral("file")});
     parser.addOption({QStringLiteral("db"), QStringLiteral("SQLite database file (created if missing)."), QStringLiteral("file")});
     parser.addOption({QStringLiteral("server-key"), QStringLiteral("The server's CURVE key pair (hallctl keygen --server)."), QStringLiteral("file")});
-    parser.addOption({QStringLiteral("requests"), QStringLiteral("ZeroMQ endpoint for requests (default tcp://*:5570)."), QStringLiteral("endpoint"),
-                      QStringLiteral("tcp://*:5570")});
-    parser.addOption({QStringLiteral("events"), QStringLiteral("ZeroMQ endpoint for events (default tcp://*:5571)."), QStringLiteral("endpoint"),
-                      QStringLiteral("tcp://*:5571")});
+    const hall::server::DaemonOptions defaults;
+    const QString requests = QString::fromLatin1(defaults.requestEndpoint), events = QString::fromLatin1(defaults.eventEndpoint);
+    parser.addOption({QStringLiteral("requests"), QStringLiteral("ZeroMQ endpoint for requests (default %1).").arg(requests), QStringLiteral("endpoint"), requests});
+    parser.addOption({QStringLiteral("events"), QStringLiteral("ZeroMQ endpoint for events (default %1).").arg(events), QStringLiteral("endpoint"), events});
     parser.process(app);
     if (!parser.isSet(QStringLiteral("config")) || !parser.isSet(QStringLiteral("db")) || !parser.isSet(QStringLiteral("server-key"))) {
         fprintf(stderr, "hall-server: --config FILE, --db FILE and --server-key FILE are required (see --help)\n");
