@@ -216,6 +216,8 @@ void BusServer::onRequest(const QList<QByteArray> &frames, const QByteArray &use
     }
     // The ZAP handler's User-Id is "<device id> <public key>" (see deviceForKey).
     const qsizetype space = userId.indexOf(' ');
+    if (m_batch.empty())
+        m_batchWait.start();
     m_batch.push_back({frames[0], withDelimiter, userId.left(space), frames.last(), space < 0 ? QByteArray() : userId.mid(space + 1)});
     if (int(m_batch.size()) >= m_options.maxBatch)
         flush();
@@ -273,6 +275,8 @@ void BusServer::flush()
     if (works.empty())
         return;
 
+    const qint64 waitedNs = m_batchWait.isValid() ? m_batchWait.nsecsElapsed() : 0;
+    m_batchWait.invalidate();
     QElapsedTimer phase;
     phase.start();
     m_pendingSeq = m_host.store().lastSeq();
@@ -346,8 +350,8 @@ void BusServer::flush()
             publish(n);
         }
     }
-    qCDebug(lcBusServer, "batch of %zu: handled in %lld us, committed %zu in %lld us, answered and published in %lld us", works.size(),
-            handledNs / 1000, entries.size(), (committedNs - handledNs) / 1000, (phase.nsecsElapsed() - committedNs) / 1000);
+    qCDebug(lcBusServer, "batch of %zu: waited %lld us, handled in %lld us, committed %zu in %lld us, answered and published in %lld us", works.size(),
+            waitedNs / 1000, handledNs / 1000, entries.size(), (committedNs - handledNs) / 1000, (phase.nsecsElapsed() - committedNs) / 1000);
     if (m_rebindPending) {
         m_rebindPending = false;
         m_rebindTimer.stop(); // a reopening already under way starts again from a closed socket

@@ -190,6 +190,7 @@ private:
     QTimer m_heartbeat;
     QTimer m_flushTimer;
     std::vector<Incoming> m_batch;
+    QElapsedTimer m_batchWait; // since the batch's first request arrived
     std::vector<Work> m_ready; // sign-ins whose PIN was checked, waiting for the next batch
     QSet<QByteArray> m_inFlight; // device + request id of requests being answered asynchronously
     std::map<std::string, store::Device> m_devices;          // by id
