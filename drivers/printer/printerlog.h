@@ -1,0 +1,7 @@
+#pragma once
+
+#include <QLoggingCategory>
+
+namespace hall::printer {
+Q_DECLARE_LOGGING_CATEGORY(lcPrinter) // "hall.drivers.printer"
+}

@@ -1,0 +1,116 @@
+#include "kiosk/kioskapp.h"
+
+#include "bus/curvekeys.h"
+#include "bus/hallclient.h"
+#include "bus/hallstate.h"
+#include "drivers/printer/printer.h"
+#include "kiosk/kioskcontroller.h"
+#include "kiosk/translator.h"
+
+#include <QImage>
+#include <QQmlApplicationEngine>
+#include <QQmlEngineExtensionPlugin>
+#include <QQuickWindow>
+
+// The QML modules are static plugins linked into this library's users.
+Q_IMPORT_QML_PLUGIN(Hall_ControlsPlugin)
+Q_IMPORT_QML_PLUGIN(Hall_KioskPlugin)
+
+namespace hall::kiosk {
+
+KioskApp::KioskApp(KioskConfig config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+{
+}
+
+KioskApp::~KioskApp()
+{
+    // The window goes first: its bindings read the controller.
+    m_engine.reset();
+    m_controller.reset();
+    m_printer.reset();
+    m_state.reset();
+    m_client.reset();
+}
+
+bool KioskApp::start(QString *error)
+{
+    QString why;
+    const auto own = bus::readKeyFile(m_config.keyFile, &why);
+    if (!own) {
+        *error = QStringLiteral("the kiosk's key: %1").arg(why);
+        return false;
+    }
+    const auto server = bus::readKeyFile(m_config.serverKeyFile, &why);
+    if (!server) {
+        *error = QStringLiteral("the server's public key: %1").arg(why);
+        return false;
+    }
+    m_client = std::make_unique<bus::HallClient>(m_ctx);
+    m_client->setServer(m_config.requests, *own, server->publicKey);
+    // A visitor waits at most about 4.5 s before hearing that no number could be issued.
+    m_client->setRetryPolicy(1500, 3);
+    m_state = std::make_unique<bus::HallState>(m_ctx, *m_client);
+    m_state->setEventEndpoint(m_config.events, *own, server->publicKey);
+    if (!m_client->start(&why) || !m_state->start(&why)) {
+        *error = QStringLiteral("the hall bus: %1").arg(why);
+        return false;
+    }
+    if (m_config.printer) {
+        drivers::IoError ioError;
+        auto transport = drivers::makeTransport(*m_config.printer, &ioError);
+        if (!transport) {
+            *error = QStringLiteral("the printer: %1").arg(ioError.message);
+            return false;
+        }
+        m_printer = std::make_unique<printer::Printer>(std::move(transport));
+    }
+    m_controller = std::make_unique<KioskController>(m_config, *m_client, *m_state, m_printer.get());
+    return true;
+}
+
+bool KioskApp::showWindow(QString *error)
+{
+    m_engine = std::make_unique<QQmlApplicationEngine>();
+    m_engine->addImportPath(QStringLiteral("qrc:/"));
+    m_translator = std::make_unique<ScreenTranslator>(*m_engine, QStringLiteral("kiosk"));
+    m_translator->setLanguage(m_controller->language());
+    connect(m_controller.get(), &KioskController::languageChanged, m_translator.get(), [this] { m_translator->setLanguage(m_controller->language()); });
+    m_engine->setInitialProperties({{QStringLiteral("kiosk"), QVariant::fromValue(static_cast<QObject *>(m_controller.get()))}});
+    QStringList warnings;
+    connect(m_engine.get(), &QQmlEngine::warnings, this, [&warnings](const QList<QQmlError> &list) {
+        for (const auto &w : list)
+            warnings << w.toString();
+    });
+    m_engine->load(QUrl(QStringLiteral("qrc:/Hall/Kiosk/Main.qml")));
+    if (!window()) {
+        *error = QStringLiteral("the kiosk screen did not load: %1").arg(warnings.join(QStringLiteral("; ")));
+        return false;
+    }
+    return true;
+}
+
+QQuickWindow *KioskApp::window() const
+{
+    if (!m_engine || m_engine->rootObjects().isEmpty())
+        return nullptr;
+    return qobject_cast<QQuickWindow *>(m_engine->rootObjects().constFirst());
+}
+
+bool KioskApp::grab(const QString &path, QString *error) const
+{
+    QQuickWindow *w = window();
+    if (!w) {
+        *error = QStringLiteral("no window to grab");
+        return false;
+    }
+    const QImage image = w->grabWindow();
+    if (image.isNull() || !image.save(path)) {
+        *error = QStringLiteral("cannot write the screenshot %1").arg(path);
+        return false;
+    }
+    return true;
+}
+
+} // namespace hall::kiosk

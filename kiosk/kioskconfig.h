@@ -1,0 +1,36 @@
+#pragma once
+
+#include "drivers/transport/transport.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <optional>
+
+namespace hall::kiosk {
+
+// A kiosk's own settings file (docs/kiosk.md). Parsing is strict like the hall's: an unknown key
+// is an error, so a misspelt "printr" never leaves a kiosk quietly without its printer.
+struct KioskConfig {
+    QString deviceId;         // as registered on the server, e.g. "kiosk-1"
+    QString keyFile;          // this kiosk's key pair (hallctl keygen), relative to the file
+    QString serverKeyFile;    // the server's public key, relative to the file
+    QByteArray requests;      // "tcp://10.0.0.2:5570"
+    QByteArray events;        // "tcp://10.0.0.2:5571"
+    std::optional<drivers::TransportConfig> printer; // absent: the kiosk shows tickets on screen only
+    int paperWidthMm = 80;    // 58 or 80
+    QString language = QStringLiteral("zh"); // "zh" or "en": the screen a visitor first sees
+    int idleSeconds = 60;     // an untouched screen other than home returns home after this
+    int ticketSeconds = 15;   // how long the issued ticket stays on screen
+    QString footer;           // printed under the QR code, e.g. the hall's phone number
+};
+
+struct KioskConfigResult {
+    std::optional<KioskConfig> config;
+    QString error; // "FILE: key: reason"
+};
+
+KioskConfigResult loadKioskConfig(const QString &path);
+KioskConfigResult parseKioskConfig(const QByteArray &json, const QString &sourceName, const QString &baseDir);
+
+} // namespace hall::kiosk

@@ -1,0 +1,196 @@
+// Qt Quick Tests of the kiosk screens, end to end: the real hall-server (tests/integration's
+// fixture), the kiosk's own wiring (KioskApp without its window: the test hosts the screen), and
+// the hall-fakeprinter process on 127.0.0.1 as its network printer, told to fail on demand.
+#include "hallfixture.h"
+
+#include "bus/hallstate.h"
+#include "drivers/printer/printer.h"
+#include "kiosk/kioskapp.h"
+#include "kiosk/kioskcontroller.h"
+#include "kiosk/translator.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QQmlContext>
+#include <QQmlEngine>
+#include <QtQuickTest>
+
+#include <memory>
+
+namespace {
+
+// What the QML tests may ask of the world around the kiosk.
+class TestHall : public QObject
+{
+    Q_OBJECT
+
+public:
+    bool setUp(QString *error)
+    {
+        if (!m_hall.ok() || !m_hall.addDevices({{QStringLiteral("kiosk-1"), QStringLiteral("kiosk")}, {QStringLiteral("admin-1"), QStringLiteral("admin")}})
+            || !m_hall.start()) {
+            *error = QStringLiteral("the hall did not start");
+            return false;
+        }
+        m_admin = std::make_unique<hallfixture::Client>(m_ctx, m_hall.keys(QStringLiteral("admin-1")), m_hall.serverPublicKey(), m_hall.requests());
+        if (!startPrinter(error))
+            return false;
+        hall::kiosk::KioskConfig config;
+        config.deviceId = QStringLiteral("kiosk-1");
+        config.keyFile = m_hall.path(QStringLiteral("kiosk-1.key"));
+        config.serverKeyFile = m_hall.path(QStringLiteral("server.key.pub"));
+        config.requests = m_hall.requests();
+        config.events = m_hall.events();
+        hall::drivers::TransportConfig printer;
+        printer.kind = hall::drivers::TransportConfig::Kind::Tcp;
+        printer.host = QStringLiteral("127.0.0.1");
+        printer.tcpPort = m_printerPort;
+        config.printer = printer;
+        config.ticketSeconds = 30; // long enough that no page times out under a test's feet
+        config.footer = QStringLiteral("咨询电话 0531-12345678");
+        m_kiosk = std::make_unique<hall::kiosk::KioskApp>(config);
+        return m_kiosk->start(error);
+    }
+
+    hall::kiosk::KioskController *controller() const { return m_kiosk->controller(); }
+
+    // Before the application goes: the kiosk's printer thread and both processes.
+    void tearDown()
+    {
+        m_kiosk.reset();
+        if (m_printer.state() != QProcess::NotRunning) {
+            m_printer.kill();
+            m_printer.waitForFinished(5000);
+        }
+        m_hall.stop();
+    }
+
+    Q_INVOKABLE QString screenshotPath(const QString &name) const
+    {
+        QDir().mkpath(QStringLiteral(HALL_SCREENSHOT_DIR));
+        return QDir(QStringLiteral(HALL_SCREENSHOT_DIR)).filePath(QStringLiteral("kiosk-%1.png").arg(name));
+    }
+
+    Q_INVOKABLE bool exists(const QString &path) const { return QFileInfo(path).size() > 0; }
+    Q_INVOKABLE void remove(const QString &path) const { QFile::remove(path); }
+
+    // The label of the newest ticket in the server's own snapshot.
+    Q_INVOKABLE QString lastIssuedLabel()
+    {
+        const QJsonObject reply = m_admin->call(QStringLiteral("snapshot"));
+        const QJsonArray tickets = reply.value(QLatin1String("result")).toObject().value(QLatin1String("state")).toObject().value(QLatin1String("tickets")).toArray();
+        qint64 newest = 0;
+        QString label;
+        for (const auto &v : tickets) {
+            const QJsonObject t = v.toObject();
+            if (t.value(QLatin1String("id")).toInteger() > newest) {
+                newest = t.value(QLatin1String("id")).toInteger();
+                label = t.value(QLatin1String("label")).toString();
+            }
+        }
+        return label;
+    }
+    Q_INVOKABLE int ticketCount()
+    {
+        const QJsonObject reply = m_admin->call(QStringLiteral("snapshot"));
+        return reply.value(QLatin1String("result")).toObject().value(QLatin1String("state")).toObject().value(QLatin1String("tickets")).toArray().size();
+    }
+
+    // The kiosk's printer status as the server keeps it ("" when never reported).
+    Q_INVOKABLE QString reportedPrinterStatus()
+    {
+        const QJsonObject reply = m_admin->call(QStringLiteral("device.list"));
+        for (const auto &v : reply.value(QLatin1String("result")).toObject().value(QLatin1String("devices")).toArray())
+            if (v.toObject().value(QLatin1String("id")).toString() == QLatin1String("kiosk-1"))
+                return v.toObject().value(QLatin1String("status")).toObject().value(QLatin1String("printer")).toString();
+        return {};
+    }
+
+    // The decoded text of every job the fake printer received, oldest first.
+    Q_INVOKABLE QStringList printedTickets() const
+    {
+        QStringList out;
+        const QDir dir(m_printerDir.path());
+        for (const QString &name : dir.entryList({QStringLiteral("ticket-*.txt")}, QDir::Files, QDir::Name)) {
+            QFile f(dir.filePath(name));
+            if (f.open(QIODevice::ReadOnly))
+                out << QString::fromUtf8(f.readAll());
+        }
+        return out;
+    }
+
+    Q_INVOKABLE void setPrinterState(const QString &state)
+    {
+        m_printer.write(QStringLiteral("state %1\n").arg(state).toUtf8());
+        m_printer.waitForBytesWritten(1000);
+    }
+    Q_INVOKABLE void checkPrinter() { m_kiosk->printer()->checkNow(); }
+    Q_INVOKABLE void stopServer() { m_hall.stop(); }
+    Q_INVOKABLE bool startServer() { return m_hall.start(); }
+
+private:
+    bool startPrinter(QString *error)
+    {
+        m_printer.setProcessChannelMode(QProcess::SeparateChannels);
+        m_printer.start(QStringLiteral(HALL_FAKEPRINTER_BIN), {QStringLiteral("--tcp"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--out"), m_printerDir.path()});
+        QByteArray out;
+        static const QRegularExpression port(QStringLiteral("127\\.0\\.0\\.1:(\\d+)"));
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 10000 && m_printer.state() != QProcess::NotRunning) {
+            m_printer.waitForReadyRead(100);
+            out += m_printer.readAllStandardOutput();
+            const auto m = port.match(QString::fromUtf8(out));
+            if (m.hasMatch() && m.captured(1).toInt() > 0) {
+                m_printerPort = quint16(m.captured(1).toInt());
+                return true;
+            }
+        }
+        *error = QStringLiteral("hall-fakeprinter did not say its port: %1").arg(QString::fromUtf8(out + m_printer.readAllStandardError()));
+        return false;
+    }
+
+    zmq::context_t m_ctx{1};
+    hallfixture::Hall m_hall;
+    std::unique_ptr<hallfixture::Client> m_admin;
+    QTemporaryDir m_printerDir;
+    QProcess m_printer;
+    quint16 m_printerPort = 0;
+    std::unique_ptr<hall::kiosk::KioskApp> m_kiosk;
+};
+
+class Setup : public QObject
+{
+    Q_OBJECT
+
+public Q_SLOTS:
+    void qmlEngineAvailable(QQmlEngine *engine)
+    {
+        engine->addImportPath(QStringLiteral("qrc:/"));
+        QString error;
+        if (!m_hall.setUp(&error))
+            qFatal("kiosk test setup: %s", qPrintable(error));
+        auto *kiosk = m_hall.controller();
+        m_translator = std::make_unique<hall::kiosk::ScreenTranslator>(*engine, QStringLiteral("kiosk"));
+        m_translator->setLanguage(kiosk->language());
+        connect(kiosk, &hall::kiosk::KioskController::languageChanged, this, [this, kiosk] { m_translator->setLanguage(kiosk->language()); });
+        engine->rootContext()->setContextProperty(QStringLiteral("kioskController"), kiosk);
+        engine->rootContext()->setContextProperty(QStringLiteral("testHall"), &m_hall);
+    }
+
+    void cleanupTestCase()
+    {
+        m_translator.reset();
+        m_hall.tearDown();
+    }
+
+private:
+    TestHall m_hall;
+    std::unique_ptr<hall::kiosk::ScreenTranslator> m_translator;
+};
+
+} // namespace
+
+QUICK_TEST_MAIN_WITH_SETUP(kiosk, Setup)
+
+#include "tst_kiosk_qml.moc"
