@@ -28,6 +28,14 @@ KioskController::KioskController(const KioskConfig &config, bus::HallClient &cli
     connect(&m_state, &bus::HallState::resynced, this, &KioskController::hallChanged);
     m_tick.setInterval(1000);
     connect(&m_tick, &QTimer::timeout, this, &KioskController::tick);
+    m_idle.setSingleShot(true);
+    m_idle.setInterval(m_config.idleSeconds * 1000);
+    connect(&m_idle, &QTimer::timeout, this, [this] {
+        if (m_page == QLatin1String("home") || m_page == QLatin1String("offline"))
+            setLanguage(m_config.language);
+        else
+            m_idle.start(); // a ticket or refusal on screen times out first, then this
+    });
     if (m_printer) {
         connect(m_printer, &printer::Printer::statusChanged, this, &KioskController::onPrinterStatus);
         connect(m_printer, &printer::Printer::jobFinished, this, &KioskController::onJobFinished);
@@ -51,6 +59,8 @@ void KioskController::setLanguage(const QString &language)
     if (language == m_language || (language != QLatin1String("zh") && language != QLatin1String("en")))
         return;
     m_language = language;
+    if (m_language == m_config.language)
+        m_idle.stop();
     touched();
     Q_EMIT languageChanged();
     Q_EMIT hallChanged();
@@ -103,6 +113,7 @@ void KioskController::takeTicket(const QString &service)
         qCInfo(lcKiosk).noquote() << "tap on" << service << "ignored on page" << m_page;
         return;
     }
+    touched();
     setPage(QStringLiteral("issuing"));
     m_client.request(QStringLiteral("ticket.issue"), {{QStringLiteral("service"), service}}, this,
                      [this, service](const bus::Reply &reply) { onIssued(reply, service); });
@@ -254,6 +265,8 @@ void KioskController::goHome()
 
 void KioskController::touched()
 {
+    if (m_language != m_config.language)
+        m_idle.start();
     if (m_page == QLatin1String("refused") || (m_page == QLatin1String("ticket") && m_printState != QLatin1String("printing"))) {
         m_secondsLeft = std::max(m_secondsLeft, std::min(m_config.idleSeconds, 2 * m_config.ticketSeconds));
         Q_EMIT secondsLeftChanged();

@@ -78,7 +78,7 @@ public:
     Q_INVOKABLE void takeTicket(const QString &service);
     // "Done" on the ticket page, or "back" on a refusal.
     Q_INVOKABLE void goHome();
-    // Any touch: the idle countdown starts again.
+    // Any touch: the idle countdowns start again.
     Q_INVOKABLE void touched();
 
     // For tests and the demo: tickets issued since start, and the last one's print outcome code.
@@ -133,6 +133,8 @@ private:
     bool m_reporting = false;
 
     QTimer m_tick; // once a second while away from home
+    // Untouched this long, the screen goes back to the hall's language for the next visitor.
+    QTimer m_idle;
     int m_secondsLeft = 0;
 };
 

@@ -11,20 +11,9 @@
 #include <QTest>
 
 #include <optional>
-#include <variant>
 
 #include <csignal>
 #include <sys/prctl.h>
-
-// The message of a status result that should have been a status (QVERIFY2 evaluates its
-// message even when the check passes, so std::get there would throw).
-template <typename Status, typename Error>
-QString errorText(const std::variant<Status, Error> &result)
-{
-    if (const auto *e = std::get_if<Error>(&result))
-        return e->message;
-    return {};
-}
 
 // Children die with the test: a crashed or timed-out test must not leave a pty pair or a fake
 // printer holding ports and pipes.

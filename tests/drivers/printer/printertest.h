@@ -1,15 +1,39 @@
 #pragma once
 
-// What the printer tests over real links (serial, TCP) share: a ticket to print and the transport
+// What the printer tests over real links (serial, TCP, USB) share: a ticket to print and the transport
 // to print it over. Anything these refuse is a mistake in the test, not a result to check, so
 // they end the test run instead of returning an error.
 
+#include "drivers/printer/printerstatus.h"
 #include "drivers/printer/ticketlayout.h"
 #include "drivers/transport/transport.h"
 
+#include <QString>
 #include <QtGlobal>
 
 #include <memory>
+#include <variant>
+
+// The message of a status result that should have been a status (QVERIFY2 evaluates its
+// message even when the check passes, so std::get there would throw).
+template <typename Status, typename Error>
+QString errorText(const std::variant<Status, Error> &result)
+{
+    if (const auto *e = std::get_if<Error>(&result))
+        return e->message;
+    return {};
+}
+
+// What a TM-T88-like printer reports with the roll used up.
+inline hall::printer::PrinterStatus paperEndStatus()
+{
+    hall::printer::PrinterStatus s;
+    s.online = false;
+    s.stoppedByPaperEnd = true;
+    s.paperEnd = true;
+    s.paperNearEnd = true;
+    return s;
+}
 
 // A ticket as a kiosk issues it, with the Chinese text a real one carries.
 inline hall::printer::TicketContent sampleTicket(const QString &number)

@@ -4,6 +4,7 @@
 
 #include "drivers/printer/printer.h"
 #include "drivers/printer/printerservice.h"
+#include "printertest.h"
 #include "scriptedtransport.h"
 
 #include <QSignalSpy>
@@ -13,16 +14,6 @@ using namespace hall::printer;
 using hall::drivers::IoError;
 
 namespace {
-
-PrinterStatus paperOut()
-{
-    PrinterStatus s;
-    s.online = false;
-    s.stoppedByPaperEnd = true;
-    s.paperEnd = true;
-    s.paperNearEnd = true;
-    return s;
-}
 
 std::shared_ptr<ScriptedPrinter> scripted() { return std::make_shared<ScriptedPrinter>(); }
 
@@ -144,7 +135,7 @@ void TestPrinterService::refusedWhenNotReady()
     QFETCH(QString, code);
     auto p = scripted();
     switch (which) {
-    case 0: p->status = paperOut(); break;
+    case 0: p->status = paperEndStatus(); break;
     case 1: p->status.coverOpen = true; p->status.online = false; break;
     case 2: p->status.cutterError = true; p->status.online = false; break;
     case 3: p->status.online = false; break;
@@ -161,7 +152,7 @@ void TestPrinterService::refusedWhenNotReady()
 void TestPrinterService::paperRunsOutDuringJob()
 {
     auto p = scripted();
-    p->statusAfterJob = paperOut();
+    p->statusAfterJob = paperEndStatus();
     PrinterService s(std::make_unique<ScriptedTransport>(p));
     s.setAfterJobDelayMs(0);
     const JobOutcome o = s.print(kJob);
@@ -220,7 +211,7 @@ void TestPrinterService::writeOnlyLink()
     auto p = scripted();
     p->readable = false;
     p->description = QStringLiteral("file /dev/usb/lp0");
-    p->status = paperOut(); // it cannot know
+    p->status = paperEndStatus(); // it cannot know
     PrinterService s(std::make_unique<ScriptedTransport>(p));
     const JobOutcome o = s.print(kJob);
     QVERIFY(o.printed);
@@ -296,7 +287,7 @@ void TestPrinterService::facadeQueuesJobs()
 void TestPrinterService::facadeRecovery()
 {
     auto p = scripted();
-    p->status = paperOut();
+    p->status = paperEndStatus();
     Printer printer(std::make_unique<ScriptedTransport>(p));
     printer.setPollIntervalMs(60000); // idle polls would not come within the test
     printer.setFaultPollIntervalMs(100);

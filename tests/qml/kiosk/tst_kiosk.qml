@@ -114,6 +114,19 @@ Item {
             tryCompare(findChild(screen, "hallName"), "text", "商河县公安局交警大队车管所服务大厅")
         }
 
+        function test_4b_an_untouched_screen_returns_to_the_halls_language() {
+            mouseClick(findChild(screen, "languageButton"))
+            compare(kioskController.language, "en")
+            wait(3000)
+            compare(kioskController.language, "en", "not while the visitor is still there")
+            mouseClick(findChild(screen, "languageButton"))
+            mouseClick(findChild(screen, "languageButton"))
+            compare(kioskController.language, "en")
+            // idleSeconds is 5 in this kiosk's settings
+            tryCompare(kioskController, "language", "zh", 8000)
+            compare(text("hallName"), "商河县公安局交警大队车管所服务大厅")
+        }
+
         function test_5_refusal_names_the_reason_and_issues_nothing() {
             var before = testHall.ticketCount()
             kioskController.takeTicket("NO_SUCH")

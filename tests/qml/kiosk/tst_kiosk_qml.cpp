@@ -47,6 +47,7 @@ public:
         printer.tcpPort = m_printerPort;
         config.printer = printer;
         config.ticketSeconds = 30; // long enough that no page times out under a test's feet
+        config.idleSeconds = 5;    // the shortest allowed: the language test waits for it
         config.footer = QStringLiteral("咨询电话 0531-12345678");
         m_kiosk = std::make_unique<hall::kiosk::KioskApp>(config);
         return m_kiosk->start(error);
