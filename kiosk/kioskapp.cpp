@@ -18,6 +18,10 @@ Q_IMPORT_QML_PLUGIN(Hall_KioskPlugin)
 
 namespace hall::kiosk {
 
+namespace {
+constexpr int kMaxLogoDots = 240; // 30 mm of paper
+} // namespace
+
 KioskApp::KioskApp(KioskConfig config, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
@@ -67,6 +71,22 @@ bool KioskApp::start(QString *error)
         m_printer = std::make_unique<printer::Printer>(std::move(transport));
     }
     m_controller = std::make_unique<KioskController>(m_config, *m_client, *m_state, m_printer.get());
+    if (!m_config.logoFile.isEmpty()) {
+        const QImage logo(m_config.logoFile);
+        if (logo.isNull()) {
+            *error = QStringLiteral("the printer logo %1 is not a readable image").arg(m_config.logoFile);
+            return false;
+        }
+        // Scaled to the paper's width, a logo taller than this costs more paper and seconds
+        // than a ticket is worth.
+        const int widthDots = m_config.paperWidthMm == 58 ? 384 : 576;
+        const int heightDots = logo.width() > widthDots ? logo.height() * widthDots / logo.width() : logo.height();
+        if (heightDots > kMaxLogoDots) {
+            *error = QStringLiteral("the printer logo %1 would be %2 dots tall on the paper; at most %3").arg(m_config.logoFile).arg(heightDots).arg(kMaxLogoDots);
+            return false;
+        }
+        m_controller->setLogo(logo);
+    }
     return true;
 }
 

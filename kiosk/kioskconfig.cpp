@@ -83,7 +83,7 @@ drivers::TransportConfig printerConfig(Reader &r, const QJsonObject &p)
     drivers::TransportConfig t;
     const QString link = r.text(p, QStringLiteral("link"), QStringLiteral("printer.link"), true);
     if (link == QLatin1String("serial")) {
-        r.onlyKeys(p, QStringLiteral("printer"), {QStringLiteral("link"), QStringLiteral("port"), QStringLiteral("baud"), QStringLiteral("hardwareFlow"), QStringLiteral("paperWidthMm")});
+        r.onlyKeys(p, QStringLiteral("printer"), {QStringLiteral("link"), QStringLiteral("port"), QStringLiteral("baud"), QStringLiteral("hardwareFlow"), QStringLiteral("paperWidthMm"), QStringLiteral("logo")});
         t.kind = drivers::TransportConfig::Kind::Serial;
         t.serialPort = r.text(p, QStringLiteral("port"), QStringLiteral("printer.port"), true);
         t.baud = r.integer(p, QStringLiteral("baud"), QStringLiteral("printer.baud"), 9600, 1200, 921600);
@@ -92,18 +92,18 @@ drivers::TransportConfig printerConfig(Reader &r, const QJsonObject &p)
             r.fail(QStringLiteral("printer.hardwareFlow"), QStringLiteral("must be true or false"));
         t.hardwareFlow = flow.toBool(false);
     } else if (link == QLatin1String("tcp")) {
-        r.onlyKeys(p, QStringLiteral("printer"), {QStringLiteral("link"), QStringLiteral("host"), QStringLiteral("port"), QStringLiteral("paperWidthMm")});
+        r.onlyKeys(p, QStringLiteral("printer"), {QStringLiteral("link"), QStringLiteral("host"), QStringLiteral("port"), QStringLiteral("paperWidthMm"), QStringLiteral("logo")});
         t.kind = drivers::TransportConfig::Kind::Tcp;
         t.host = r.text(p, QStringLiteral("host"), QStringLiteral("printer.host"), true);
         t.tcpPort = quint16(r.integer(p, QStringLiteral("port"), QStringLiteral("printer.port"), 9100, 1, 65535));
     } else if (link == QLatin1String("usb")) {
-        r.onlyKeys(p, QStringLiteral("printer"), {QStringLiteral("link"), QStringLiteral("vendorId"), QStringLiteral("productId"), QStringLiteral("serial"), QStringLiteral("paperWidthMm")});
+        r.onlyKeys(p, QStringLiteral("printer"), {QStringLiteral("link"), QStringLiteral("vendorId"), QStringLiteral("productId"), QStringLiteral("serial"), QStringLiteral("paperWidthMm"), QStringLiteral("logo")});
         t.kind = drivers::TransportConfig::Kind::Usb;
         t.vendorId = usbId(r, p, QStringLiteral("vendorId"), QStringLiteral("printer.vendorId"));
         t.productId = usbId(r, p, QStringLiteral("productId"), QStringLiteral("printer.productId"));
         t.usbSerial = r.text(p, QStringLiteral("serial"), QStringLiteral("printer.serial"), false);
     } else if (link == QLatin1String("file")) {
-        r.onlyKeys(p, QStringLiteral("printer"), {QStringLiteral("link"), QStringLiteral("path"), QStringLiteral("paperWidthMm")});
+        r.onlyKeys(p, QStringLiteral("printer"), {QStringLiteral("link"), QStringLiteral("path"), QStringLiteral("paperWidthMm"), QStringLiteral("logo")});
         t.kind = drivers::TransportConfig::Kind::File;
         t.path = r.text(p, QStringLiteral("path"), QStringLiteral("printer.path"), true);
     } else if (!r.failed()) {
@@ -147,6 +147,9 @@ KioskConfigResult parseKioskConfig(const QByteArray &json, const QString &source
         c.paperWidthMm = r.integer(printer.toObject(), QStringLiteral("paperWidthMm"), QStringLiteral("printer.paperWidthMm"), 80, 58, 80);
         if (c.paperWidthMm != 58 && c.paperWidthMm != 80)
             r.fail(QStringLiteral("printer.paperWidthMm"), QStringLiteral("must be 58 or 80"));
+        const QString logo = r.text(printer.toObject(), QStringLiteral("logo"), QStringLiteral("printer.logo"), false);
+        if (!logo.isEmpty())
+            c.logoFile = base.filePath(logo);
     } else if (!printer.isUndefined() && !printer.isNull()) {
         r.fail(QStringLiteral("printer"), QStringLiteral("must be an object (or null for a kiosk without a printer)"));
     }

@@ -177,8 +177,10 @@ void KioskController::onIssued(const bus::Reply &reply, const QString &service)
     content.qrPayload = QStringLiteral("hall:%1:ticket:%2").arg(hallId).arg(m_ticket.value(QStringLiteral("ticketId")).toLongLong());
     content.footer = m_config.footer;
     // Text mode and native QR on slow (serial) links, within their byte budget; see docs/hardware.md.
-    const printer::TicketLayout layout = printer::TicketLayout::forLink(
+    printer::TicketLayout layout = printer::TicketLayout::forLink(
         m_printer->bytesPerSecond(), m_config.paperWidthMm == 58 ? printer::TicketLayout::Paper::Mm58 : printer::TicketLayout::Paper::Mm80);
+    if (layout.allowRaster)
+        layout.logo = m_logo;
     QString error;
     const QByteArray job = printer::ticketJob(content, layout, &error);
     if (job.isEmpty()) {

@@ -4,6 +4,7 @@
 
 #include <QAbstractItemModel>
 #include <QDateTime>
+#include <QImage>
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QObject>
@@ -81,6 +82,9 @@ public:
     // Any touch: the idle countdowns start again.
     Q_INVOKABLE void touched();
 
+    // Printed above the hall name where the link is fast enough for raster (docs/hardware.md).
+    void setLogo(const QImage &logo) { m_logo = logo; }
+
     // For tests and the demo: tickets issued since start, and the last one's print outcome code.
     int ticketsIssued() const { return m_ticketsIssued; }
     QString lastPrintCode() const { return m_lastPrintCode; }
@@ -114,6 +118,7 @@ private:
     bus::HallClient &m_client;
     bus::HallState &m_state;
     QPointer<printer::Printer> m_printer;
+    QImage m_logo;
     bus::ServiceQueueModel *m_services;
 
     QString m_page = QStringLiteral("offline");

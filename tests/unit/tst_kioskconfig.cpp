@@ -41,17 +41,19 @@ private Q_SLOTS:
         QCOMPARE(c.language, QStringLiteral("zh"));
         QCOMPARE(c.idleSeconds, 60);
         QCOMPARE(c.ticketSeconds, 15);
+        QVERIFY(c.logoFile.isEmpty());
     }
 
     void everyLink()
     {
-        auto tcp = parseKioskConfig(withPrinter("{\"link\":\"tcp\",\"host\":\"192.168.1.40\",\"port\":9101,\"paperWidthMm\":58}", ",\"language\":\"en\",\"idleSeconds\":30"),
+        auto tcp = parseKioskConfig(withPrinter("{\"link\":\"tcp\",\"host\":\"192.168.1.40\",\"port\":9101,\"paperWidthMm\":58,\"logo\":\"police.png\"}", ",\"language\":\"en\",\"idleSeconds\":30"),
                                     QStringLiteral("k.json"), QStringLiteral("/"));
         QVERIFY2(tcp.config, qPrintable(tcp.error));
         QCOMPARE(tcp.config->printer->kind, TransportConfig::Kind::Tcp);
         QCOMPARE(tcp.config->printer->host, QStringLiteral("192.168.1.40"));
         QCOMPARE(tcp.config->printer->tcpPort, quint16(9101));
         QCOMPARE(tcp.config->paperWidthMm, 58);
+        QCOMPARE(tcp.config->logoFile, QStringLiteral("/police.png"));
         QCOMPARE(tcp.config->language, QStringLiteral("en"));
         QCOMPARE(tcp.config->idleSeconds, 30);
 

@@ -67,6 +67,7 @@ Item {
             compare(jobs.length, printed + 1, "one job printed")
             verify(jobs[jobs.length - 1].indexOf(label) >= 0, "the printed ticket carries " + label + ":\n" + jobs[jobs.length - 1])
             verify(jobs[jobs.length - 1].indexOf("新车挂牌") >= 0, "and the service in Chinese")
+            verify(jobs[jobs.length - 1].indexOf("[raster 384x96]") >= 0, "and the logo, on a network printer")
             shot("ticket-printed")
             mouseClick(findChild(screen, "doneButton"))
             compare(kioskController.page, "home")

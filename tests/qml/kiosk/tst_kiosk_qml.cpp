@@ -11,6 +11,8 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QImage>
+#include <QPainter>
 #include <QQmlContext>
 #include <QQmlEngine>
 #include <QtQuickTest>
@@ -49,6 +51,15 @@ public:
         config.ticketSeconds = 30; // long enough that no page times out under a test's feet
         config.idleSeconds = 5;    // the shortest allowed: the language test waits for it
         config.footer = QStringLiteral("咨询电话 0531-12345678");
+        // A network printer is fast enough for a raster logo: the tickets carry one.
+        QImage logo(384, 96, QImage::Format_RGB32);
+        logo.fill(Qt::white);
+        QPainter(&logo).fillRect(0, 24, 384, 48, Qt::black);
+        config.logoFile = m_printerDir.filePath(QStringLiteral("logo.png"));
+        if (!logo.save(config.logoFile)) {
+            *error = QStringLiteral("cannot write the test logo");
+            return false;
+        }
         m_kiosk = std::make_unique<hall::kiosk::KioskApp>(config);
         return m_kiosk->start(error);
     }
