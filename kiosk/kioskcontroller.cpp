@@ -12,6 +12,12 @@
 
 Q_LOGGING_CATEGORY(lcKiosk, "hall.kiosk.screen")
 
+namespace {
+constexpr qint64 kTapGuardMs = 700;
+constexpr int kReportBackoffMinMs = 5000;
+constexpr int kReportBackoffMaxMs = 60000;
+} // namespace
+
 namespace hall::kiosk {
 
 KioskController::KioskController(const KioskConfig &config, bus::HallClient &client, bus::HallState &state, printer::Printer *printer, QObject *parent)
@@ -25,7 +31,15 @@ KioskController::KioskController(const KioskConfig &config, bus::HallClient &cli
 {
     connect(&m_state, &bus::HallState::syncedChanged, this, &KioskController::updateOnline);
     connect(&m_state, &bus::HallState::onlineChanged, this, &KioskController::updateOnline);
-    connect(&m_state, &bus::HallState::resynced, this, &KioskController::hallChanged);
+    connect(&m_state, &bus::HallState::resynced, this, [this] {
+        // What the server holds for this kiosk now (a replaced database holds nothing): a
+        // report it lacks is sent again.
+        m_reported = m_state.deviceStatus(m_config.deviceId).value(QLatin1String("status")).toObject();
+        Q_EMIT hallChanged();
+        reportPrinterStatus();
+    });
+    m_reportRetry.setSingleShot(true);
+    connect(&m_reportRetry, &QTimer::timeout, this, &KioskController::reportPrinterStatus);
     m_tick.setInterval(1000);
     connect(&m_tick, &QTimer::timeout, this, &KioskController::tick);
     m_idle.setSingleShot(true);
@@ -81,6 +95,8 @@ void KioskController::setPage(const QString &page)
         return;
     qCInfo(lcKiosk).noquote() << "page" << m_page << "->" << page;
     m_page = page;
+    if (page == QLatin1String("home"))
+        m_homeSince.start();
     if (page == QLatin1String("home") || page == QLatin1String("offline")) {
         m_tick.stop();
         m_secondsLeft = 0;
@@ -113,6 +129,11 @@ void KioskController::takeTicket(const QString &service)
         qCInfo(lcKiosk).noquote() << "tap on" << service << "ignored on page" << m_page;
         return;
     }
+    if (m_homeSince.isValid() && m_homeSince.elapsed() < kTapGuardMs) {
+        // The second half of a double tap on "Done" lands on whatever tile was under it.
+        qCInfo(lcKiosk).noquote() << "tap on" << service << "ignored:" << m_homeSince.elapsed() << "ms after the home page appeared";
+        return;
+    }
     touched();
     setPage(QStringLiteral("issuing"));
     m_client.request(QStringLiteral("ticket.issue"), {{QStringLiteral("service"), service}}, this,
@@ -126,10 +147,11 @@ void KioskController::onIssued(const bus::Reply &reply, const QString &service)
         // is told no ticket was issued, which holds unless the reply alone was lost).
         m_refusal = reply.error.code;
         qCWarning(lcKiosk).noquote() << "no ticket for" << service << ":" << reply.error.code << reply.error.message;
-        setPage(QStringLiteral("refused"));
         m_secondsLeft = 8;
         Q_EMIT secondsLeftChanged();
+        setPage(QStringLiteral("refused"));
         m_tick.start();
+        reportPrinterStatus(); // held back while the visitor waited
         return;
     }
     const QJsonObject t = reply.result.value(QLatin1String("ticket")).toObject();
@@ -160,6 +182,7 @@ void KioskController::onIssued(const bus::Reply &reply, const QString &service)
     m_secondsLeft = m_config.ticketSeconds;
     Q_EMIT secondsLeftChanged();
     setPage(QStringLiteral("ticket"));
+    reportPrinterStatus(); // held back while the visitor waited
 
     if (!m_printer) {
         setPrintState(QStringLiteral("noPrinter"));
@@ -208,8 +231,6 @@ void KioskController::onJobFinished(quint64 job, const printer::JobOutcome &outc
         // Time to write the number down.
         m_secondsLeft = std::max(m_secondsLeft, 2 * m_config.ticketSeconds);
         Q_EMIT secondsLeftChanged();
-        if (outcome.code != QLatin1String("ok"))
-            onPrinterStatus(outcome.code, outcome.reason);
     }
     if (m_page == QLatin1String("ticket"))
         m_tick.start();
@@ -229,7 +250,10 @@ void KioskController::onPrinterStatus(const QString &code, const QString &detail
 
 void KioskController::reportPrinterStatus()
 {
-    if (!m_printer || m_reporting || !m_online || m_printerStatus == QLatin1String("unknown"))
+    // While a visitor waits for their number the report waits: a timed-out request makes the
+    // client reset its socket and resend everything pending, which would eat into their attempts.
+    if (!m_printer || m_reporting || !m_online || m_printerStatus == QLatin1String("unknown") || m_page == QLatin1String("issuing")
+        || m_reportRetry.isActive())
         return;
     const QJsonObject status{{QStringLiteral("printer"), m_printerStatus}, {QStringLiteral("detail"), m_printerDetail.left(400)}};
     if (status.value(QLatin1String("printer")) == m_reported.value(QLatin1String("printer")))
@@ -237,12 +261,22 @@ void KioskController::reportPrinterStatus()
     m_reporting = true;
     m_client.request(QStringLiteral("device.status"), {{QStringLiteral("status"), status}}, this, [this, status](const bus::Reply &reply) {
         m_reporting = false;
+        const QString code = reply.error.code;
         if (reply.ok) {
             m_reported = status;
-        } else if (reply.error.code != QLatin1String(bus::clientcodes::unreachable)) {
-            // Refused for good (a bug on one side): retrying the same report would only loop.
-            qCWarning(lcKiosk).noquote() << "printer status report refused:" << reply.error.code << reply.error.message;
+            m_reportBackoffMs = kReportBackoffMinMs;
+        } else if (code == QLatin1String(bus::codes::badRequest) || code == QLatin1String("forbidden")
+                   || code == QLatin1String("device_revoked")) {
+            // Refused for what the report is or who sends it (docs/protocol.md): the same report
+            // would only loop.
+            qCWarning(lcKiosk).noquote() << "printer status report refused:" << code << reply.error.message;
             m_reported = status;
+        } else {
+            // No answer, or the server could not keep it (its disk): again later, less often.
+            qCWarning(lcKiosk).noquote() << "printer status report not taken:" << code << "; trying again in" << m_reportBackoffMs << "ms";
+            m_reportRetry.start(m_reportBackoffMs);
+            m_reportBackoffMs = std::min(2 * m_reportBackoffMs, kReportBackoffMaxMs);
+            return;
         }
         reportPrinterStatus(); // the printer may have changed again meanwhile
     });

@@ -4,6 +4,7 @@
 
 #include <QAbstractItemModel>
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QImage>
 #include <QJsonObject>
 #include <QLoggingCategory>
@@ -136,6 +137,9 @@ private:
     // The printer condition last accepted by the server, and whether a report is on its way.
     QJsonObject m_reported;
     bool m_reporting = false;
+    QTimer m_reportRetry;
+    int m_reportBackoffMs = 5000;
+    QElapsedTimer m_homeSince; // a tap this soon after home appeared is the end of a double tap
 
     QTimer m_tick; // once a second while away from home
     // Untouched this long, the screen goes back to the hall's language for the next visitor.

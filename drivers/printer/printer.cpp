@@ -110,13 +110,16 @@ void PrinterWorker::processJobs()
 
 void PrinterWorker::reportOutcome(const JobOutcome &outcome)
 {
-    if (outcome.status) {
+    if (!outcome.printed) {
+        // The job's own verdict ("paper_out", "offline", "failed"): a status read before a job
+        // that then failed must not report the printer as ready.
+        m_inFault = true;
+        Q_EMIT statusReport(outcome.code.isEmpty() ? QStringLiteral("offline") : outcome.code, outcome.reason,
+                            outcome.status.value_or(PrinterStatus{}), outcome.status.has_value());
+    } else if (outcome.status) {
         m_inFault = !outcome.status->ready();
         Q_EMIT statusReport(outcome.status->code(), outcome.status->describe(), *outcome.status,
                             true);
-    } else if (!outcome.printed) {
-        m_inFault = true;
-        Q_EMIT statusReport(QStringLiteral("offline"), outcome.reason, PrinterStatus{}, false);
     } else {
         m_inFault = false;
         Q_EMIT statusReport(QStringLiteral("ok"), outcome.reason, PrinterStatus{}, false);
@@ -130,7 +133,7 @@ void PrinterWorker::check()
         return;
     if (!m_service->canRead()) {
         // A write-only link: all we can know is whether the device opens.
-        if (auto e = m_service->openLink(kStatusTimeoutMs)) {
+        if (auto e = m_service->reopenLink(kStatusTimeoutMs)) {
             m_inFault = true;
             Q_EMIT statusReport(QStringLiteral("offline"), describeIoError(*e), PrinterStatus{},
                                 false);

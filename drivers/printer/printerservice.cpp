@@ -7,6 +7,10 @@
 
 namespace hall::printer {
 
+namespace {
+constexpr qint64 kMinWriteTimeoutMs = 5000;
+} // namespace
+
 using drivers::IoError;
 
 namespace {
@@ -67,7 +71,16 @@ bool PrinterService::canRead() const { return m_transport && m_transport->canRea
 int PrinterService::writeTimeoutMs(qsizetype bytes) const
 {
     const qint64 linkMs = qint64(bytes) * 1000 / bytesPerSecond();
-    return int(std::min<qint64>(2 * linkMs + 2000, 600000));
+    // Fast links claim 1 MB/s, but once the printer's buffer is full a USB or TCP write moves
+    // at paper speed: a slow 58 mm printer needs a few seconds for a ticket with a logo.
+    return int(std::clamp<qint64>(2 * linkMs + 2000, kMinWriteTimeoutMs, 600000));
+}
+
+std::optional<IoError> PrinterService::reopenLink(int timeoutMs)
+{
+    if (m_transport && m_transport->isOpen())
+        m_transport->close();
+    return ensureOpen(timeoutMs);
 }
 
 std::optional<IoError> PrinterService::ensureOpen(int timeoutMs)
@@ -147,6 +160,8 @@ JobOutcome PrinterService::print(const QByteArray &job)
     JobOutcome out;
     auto linkFailed = [this, &out](const IoError &e, const QString &when) {
         out.printed = false;
+        // The status read before the job no longer says anything about this printer.
+        out.status.reset();
         out.code = unreachable(e) ? QStringLiteral("offline") : QStringLiteral("failed");
         out.reason = QStringLiteral("%1: %2").arg(when, describeIoError(e));
         if (breaksLink(e) && m_transport->isOpen())

@@ -40,8 +40,9 @@ public:
     // A silent printer gives Timeout; bytes that are not status bytes give Io.
     std::variant<PrinterStatus, drivers::IoError> queryStatus(int timeoutMs);
 
-    // Opens the link if it is closed (a write-only link's only health check).
-    std::optional<drivers::IoError> openLink(int timeoutMs) { return ensureOpen(timeoutMs); }
+    // Closes and opens the link again: a write-only link's only health check, since a file
+    // that stays open says nothing about a printer unplugged or switched off meanwhile.
+    std::optional<drivers::IoError> reopenLink(int timeoutMs);
 
     // Status check, write, status check. Refuses to send when the printer is not ready.
     JobOutcome print(const QByteArray &job);
@@ -52,7 +53,7 @@ public:
     // TCP printers get one short connection per job and per status query.
     bool closesAfterUse() const { return m_closeAfterUse; }
 
-    // The deadline to write this many bytes over this link: 2x the link time + 2 s.
+    // The deadline to write this many bytes over this link: 2x the link time + 2 s, at least 5 s.
     int writeTimeoutMs(qsizetype bytes) const;
     void setStatusTimeoutMs(int ms) { m_statusTimeoutMs = ms; }
     int statusTimeoutMs() const { return m_statusTimeoutMs; }

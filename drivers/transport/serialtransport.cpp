@@ -159,12 +159,15 @@ std::optional<IoError> SerialTransport::drain(int remainingMs)
         int queued = 0;
         if (::ioctl(int(m_port->handle()), TIOCOUTQ, &queued) != 0 || queued <= 0)
             return std::nullopt;
-        if (deadline.hasExpired())
+        if (deadline.hasExpired()) {
+            // The rest of a failed job must not go out ahead of the next status query.
+            m_port->clear(QSerialPort::Output);
             return IoError{IoError::Kind::Timeout,
                            QStringLiteral("Serial port %1 still had %2 bytes to send when the time ran out: the "
                                           "device is not taking data (flow control held, or wrong baud).")
                                .arg(m_portName)
                                .arg(queued)};
+        }
         // Sleep about as long as the queue takes at this baud, in small enough steps to notice
         // the end promptly; there is no event for "output queue empty" short of tcdrain,
         // which cannot time out.

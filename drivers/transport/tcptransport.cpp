@@ -114,6 +114,17 @@ void TcpTransport::close()
     qCDebug(lcTransport) << "disconnected" << describe();
 }
 
+void TcpTransport::resetConnection()
+{
+    // With SO_LINGER 0 the kernel drops what it still holds for the printer and sends a reset;
+    // a plain close would keep delivering it, and the rest of a failed ticket would print later.
+    const linger hard{1, 0};
+    ::setsockopt(int(m_socket->socketDescriptor()), SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+    m_socket->abort();
+    m_socket.reset();
+    qCDebug(lcTransport) << "reset" << describe();
+}
+
 IoError TcpTransport::socketError(const QString &doing)
 {
     const QAbstractSocket::SocketError code = m_socket->error();
@@ -157,7 +168,8 @@ std::optional<IoError> TcpTransport::waitUntilAcknowledged(int remainingMs, qsiz
         }
         if (unacknowledged <= 0)
             return std::nullopt;
-        if (deadline.hasExpired())
+        if (deadline.hasExpired()) {
+            resetConnection();
             return IoError{IoError::Kind::Timeout,
                            QStringLiteral("Printer %1 port %2 had not accepted the last %3 of %4 bytes when the "
                                           "time ran out: it stopped reading (paper out, jammed, or busy).")
@@ -165,6 +177,7 @@ std::optional<IoError> TcpTransport::waitUntilAcknowledged(int remainingMs, qsiz
                                .arg(m_port)
                                .arg(unacknowledged)
                                .arg(total)};
+        }
         // There is no event for "acknowledged"; back off from 1 ms so a LAN round trip is seen
         // quickly and a stuck printer does not spin.
         QThread::msleep(ulong(qMin<qint64>(sleepMs, qMax<qint64>(1, deadline.remainingTime()))));
@@ -189,9 +202,9 @@ std::optional<IoError> TcpTransport::write(const QByteArray &bytes, int timeoutM
             if (m_socket->state() != QAbstractSocket::ConnectedState)
                 return socketError(QStringLiteral("writing"));
             const qint64 left = m_socket->bytesToWrite();
-            // Half a job must not be followed by the next one on this connection: close() drops
-            // the unsent rest.
-            close();
+            // Half a job must not be followed by the next one on this connection, nor finish
+            // printing after the kiosk told the visitor it did not.
+            resetConnection();
             return IoError{IoError::Kind::Timeout,
                            QStringLiteral("Printer %1 port %2 took only %3 of %4 bytes within %5 ms: it stopped "
                                           "reading (paper out, jammed, or busy).")

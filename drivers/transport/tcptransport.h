@@ -30,6 +30,8 @@ public:
     void discardInput() override;
 
 private:
+    // Drops the connection and whatever the kernel still holds for it (a failed job's rest).
+    void resetConnection();
     IoError socketError(const QString &doing);
     std::optional<IoError> waitUntilAcknowledged(int remainingMs, qsizetype total);
 

@@ -46,6 +46,7 @@ private Q_SLOTS:
     void facadeOfflineWhenLinkFails();
     void facadeShutdownAccountsForEveryJob();
     void facadeCheckNow();
+    void facadeFailedJobIsNotReportedReady();
 };
 
 void TestPrinterService::queryOneAtATime()
@@ -252,12 +253,12 @@ void TestPrinterService::writeTimeoutFollowsLinkSpeed()
     auto p = scripted();
     p->bps = 960;
     PrinterService s(std::make_unique<ScriptedTransport>(p));
-    QCOMPARE(s.writeTimeoutMs(600), 2 * 625 + 2000);
+    QCOMPARE(s.writeTimeoutMs(600), 5000); // at least paper speed allows for
     QCOMPARE(s.writeTimeoutMs(9600), 2 * 10000 + 2000);
     auto fast = scripted();
     fast->bps = 1000000;
     PrinterService f(std::make_unique<ScriptedTransport>(fast));
-    QCOMPARE(f.writeTimeoutMs(600), 2000);
+    QCOMPARE(f.writeTimeoutMs(600), 5000);
 }
 
 void TestPrinterService::facadeQueuesJobs()
@@ -282,6 +283,35 @@ void TestPrinterService::facadeQueuesJobs()
     QVERIFY(!changed.isEmpty());
     QCOMPARE(changed.first().at(0).toString(), QStringLiteral("ok"));
     QVERIFY(printer.lastStatus().ready());
+}
+
+void TestPrinterService::facadeFailedJobIsNotReportedReady()
+{
+    // The printer answered "ready" before the job, then the job's write timed out: the job's
+    // verdict is the printer's condition, not the stale "ready" (which would keep the kiosk
+    // showing the last fault for good, or never show this one).
+    auto p = scripted();
+    Printer printer(std::make_unique<ScriptedTransport>(p));
+    printer.setPollIntervalMs(60000);
+    printer.setFaultPollIntervalMs(60000); // only the job speaks in this test
+    QTRY_COMPARE_WITH_TIMEOUT(printer.statusCode(), QStringLiteral("ok"), 5000);
+    QSignalSpy changed(&printer, &Printer::statusChanged);
+    QSignalSpy finished(&printer, &Printer::jobFinished);
+    p->set([](ScriptedPrinter &sp) { sp.jobWriteError = IoError{IoError::Kind::Timeout, QStringLiteral("The printer stopped reading.")}; });
+    printer.print(1, kJob);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 5000);
+    const JobOutcome o = finished.first().at(1).value<JobOutcome>();
+    QVERIFY(!o.printed);
+    QVERIFY(!o.status); // the check before the job says nothing about the printer now
+    QTRY_COMPARE_WITH_TIMEOUT(changed.size(), 1, 5000);
+    QCOMPARE(changed.last().at(0).toString(), o.code);
+    QCOMPARE(printer.statusCode(), o.code);
+    QVERIFY(printer.statusCode() != QLatin1String("ok"));
+    // The next check finds the printer well again and says so.
+    p->set([](ScriptedPrinter &sp) { sp.jobWriteError.reset(); });
+    printer.checkNow();
+    QTRY_COMPARE_WITH_TIMEOUT(printer.statusCode(), QStringLiteral("ok"), 5000);
+    QCOMPARE(changed.last().at(0).toString(), QStringLiteral("ok"));
 }
 
 void TestPrinterService::facadeRecovery()
