@@ -81,8 +81,17 @@ void VisitorScript::step()
             Q_EMIT finished(0);
             return;
         }
-        if (page != QLatin1String("home"))
+        if (page != QLatin1String("home")) {
+            m_homeSeen.invalidate();
             return;
+        }
+        // A visitor needs a moment to walk up; a tap right after the home page appears is
+        // taken for a double tap and ignored.
+        if (!m_homeSeen.isValid())
+            m_homeSeen.start();
+        if (m_homeSeen.elapsed() < 1000)
+            return;
+        m_homeSeen.invalidate();
         m_deadline.start(15000);
         k->takeTicket(m_options.services.at(m_next));
         m_stage = 4;

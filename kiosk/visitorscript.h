@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QStringList>
 #include <QTimer>
@@ -44,6 +45,7 @@ private:
     QTimer m_deadline;
     QTimer m_poll;
     bool m_done = false;
+    QElapsedTimer m_homeSeen;
 };
 
 } // namespace hall::kiosk

@@ -54,7 +54,9 @@ Item {
                 anchors.horizontalCenter: parent.horizontalCenter
                 text: root.ticket.peopleAhead === 0 ? qsTr("You are next")
                                                      : qsTr("%n people ahead of you", "", root.ticket.peopleAhead || 0) + "  ·  "
-                                                       + qsTr("about %n min", "", Math.max(1, root.ticket.waitMinutes || 0))
+                                                       // as the printed ticket says it
+                                                       + ((root.ticket.waitMinutes || 0) > 0 ? qsTr("about %n min", "", root.ticket.waitMinutes)
+                                                                                             : qsTr("called soon"))
                 color: Theme.surfaceText
                 font.family: Theme.fontFamily
                 font.pixelSize: Theme.body

@@ -9,22 +9,26 @@
         <translation>请点击您要办理的业务</translation>
     </message>
     <message>
-        <location filename="../HomePage.qml" line="114"/>
+        <location filename="../HomePage.qml" line="133"/>
         <source>No one waiting</source>
         <translation>无人等候</translation>
     </message>
     <message numerus="yes">
-        <location filename="../HomePage.qml" line="115"/>
+        <location filename="../HomePage.qml" line="134"/>
         <source>%n waiting</source>
-        <translation><numerusform>等候 %n 人</numerusform></translation>
+        <translation>
+            <numerusform>等候 %n 人</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../HomePage.qml" line="115"/>
+        <location filename="../HomePage.qml" line="134"/>
         <source>about %n min</source>
-        <translation><numerusform>约 %n 分钟</numerusform></translation>
+        <translation>
+            <numerusform>约 %n 分钟</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../HomePage.qml" line="138"/>
+        <location filename="../HomePage.qml" line="159"/>
         <source>The ticket printer is out of order: your number will be shown on the screen. Please note it down.</source>
         <translation>取号打印机故障：您的号码将显示在屏幕上，请记下号码。</translation>
     </message>
@@ -40,7 +44,7 @@
 <context>
     <name>KioskScreen</name>
     <message>
-        <location filename="../KioskScreen.qml" line="47"/>
+        <location filename="../KioskScreen.qml" line="49"/>
         <source>Take a number</source>
         <translation>自助取号</translation>
     </message>
@@ -101,35 +105,44 @@
     <message numerus="yes">
         <location filename="../TicketPage.qml" line="56"/>
         <source>%n people ahead of you</source>
-        <translation><numerusform>前面还有 %n 人</numerusform></translation>
+        <translation>
+            <numerusform>前面还有 %n 人</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../TicketPage.qml" line="57"/>
+        <location filename="../TicketPage.qml" line="58"/>
         <source>about %n min</source>
-        <translation><numerusform>约 %n 分钟</numerusform></translation>
+        <translation>
+            <numerusform>约 %n 分钟</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../TicketPage.qml" line="93"/>
+        <location filename="../TicketPage.qml" line="59"/>
+        <source>called soon</source>
+        <translation>即将叫号</translation>
+    </message>
+    <message>
+        <location filename="../TicketPage.qml" line="95"/>
         <source>Printing your ticket…</source>
         <translation>正在打印号票…</translation>
     </message>
     <message>
-        <location filename="../TicketPage.qml" line="94"/>
+        <location filename="../TicketPage.qml" line="96"/>
         <source>Please take your ticket below</source>
         <translation>请取走下方的号票</translation>
     </message>
     <message>
-        <location filename="../TicketPage.qml" line="95"/>
+        <location filename="../TicketPage.qml" line="97"/>
         <source>Please note your number: %1</source>
         <translation>请记下您的号码：%1</translation>
     </message>
     <message>
-        <location filename="../TicketPage.qml" line="96"/>
+        <location filename="../TicketPage.qml" line="98"/>
         <source>The ticket could not be printed. Your number %1 is valid: please note it down and wait for the call.</source>
         <translation>号票未能打印。您的号码 %1 有效，请记下号码，留意叫号。</translation>
     </message>
     <message>
-        <location filename="../TicketPage.qml" line="106"/>
+        <location filename="../TicketPage.qml" line="108"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
