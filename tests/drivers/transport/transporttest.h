@@ -48,6 +48,16 @@ auto timed(Call &&call)
     return std::pair{std::move(result), clock.elapsed()};
 }
 
+// Job-sized test data in which every byte value occurs and no short period repeats, so a lost,
+// doubled or reordered chunk shows in a comparison.
+inline QByteArray pattern(qsizetype size)
+{
+    QByteArray bytes(size, Qt::Uninitialized);
+    for (qsizetype i = 0; i < size; ++i)
+        bytes[i] = char((i * 13 + i / 509) & 0xff);
+    return bytes;
+}
+
 // transport.open() as the kiosk's service user meets it. Root ignores file modes, so a root test
 // run opens as "nobody" on a thread of its own: the file-system uid and gid are per thread, and
 // the rest of the test keeps its rights. False when root cannot drop to "nobody"; the test then

@@ -19,18 +19,6 @@
 using hall::drivers::FileTransport;
 using hall::drivers::IoError;
 
-namespace {
-
-QByteArray pattern(qsizetype size)
-{
-    QByteArray bytes(size, Qt::Uninitialized);
-    for (qsizetype i = 0; i < size; ++i)
-        bytes[i] = char((i * 13 + i / 509) & 0xff);
-    return bytes;
-}
-
-} // namespace
-
 class TestFileTransport : public QObject
 {
     Q_OBJECT

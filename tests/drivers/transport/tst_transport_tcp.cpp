@@ -152,14 +152,6 @@ private:
     int m_disconnections = 0;
 };
 
-QByteArray pattern(qsizetype size)
-{
-    QByteArray bytes(size, Qt::Uninitialized);
-    for (qsizetype i = 0; i < size; ++i)
-        bytes[i] = char((i * 7 + i / 251) & 0xff);
-    return bytes;
-}
-
 const QByteArray kStatusQuery("\x10\x04\x01", 3); // DLE EOT 1
 const QByteArray kStatusAnswer("\x16", 1);
 

@@ -25,14 +25,6 @@ using usbemulation::printerDescriptors;
 
 namespace {
 
-QByteArray pattern(qsizetype size)
-{
-    QByteArray bytes(size, Qt::Uninitialized);
-    for (qsizetype i = 0; i < size; ++i)
-        bytes[i] = char((i * 31 + i / 253) & 0xff);
-    return bytes;
-}
-
 // What one read brought; empty when it ended in an error.
 QByteArray readBytes(UsbTransport &transport, qsizetype maxBytes, int timeoutMs)
 {
