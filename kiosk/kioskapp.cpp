@@ -3,6 +3,7 @@
 #include "bus/curvekeys.h"
 #include "bus/hallclient.h"
 #include "bus/hallstate.h"
+#include "drivers/printer/escpos.h"
 #include "drivers/printer/printer.h"
 #include "kiosk/kioskcontroller.h"
 #include "kiosk/translator.h"
@@ -77,10 +78,11 @@ bool KioskApp::start(QString *error)
             *error = QStringLiteral("the printer logo %1 is not a readable image").arg(m_config.logoFile);
             return false;
         }
-        // Scaled to the paper's width, a logo taller than this costs more paper and seconds
-        // than a ticket is worth.
-        const int widthDots = m_config.paperWidthMm == 58 ? 384 : 576;
-        const int heightDots = logo.width() > widthDots ? logo.height() * widthDots / logo.width() : logo.height();
+        // As it will be printed (scaled to the paper's width), a logo taller than this costs
+        // more paper and seconds than a ticket is worth.
+        printer::TicketLayout layout;
+        layout.paper = m_config.paper();
+        const int heightDots = printer::toMonoImage(logo, 128, layout.widthDots()).heightDots;
         if (heightDots > kMaxLogoDots) {
             *error = QStringLiteral("the printer logo %1 would be %2 dots tall on the paper; at most %3").arg(m_config.logoFile).arg(heightDots).arg(kMaxLogoDots);
             return false;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "drivers/printer/ticketlayout.h"
 #include "drivers/transport/transport.h"
 
 #include <QByteArray>
@@ -19,6 +20,7 @@ struct KioskConfig {
     QByteArray events;        // "tcp://10.0.0.2:5571"
     std::optional<drivers::TransportConfig> printer; // absent: the kiosk shows tickets on screen only
     int paperWidthMm = 80;    // 58 or 80
+    printer::TicketLayout::Paper paper() const { return paperWidthMm == 58 ? printer::TicketLayout::Paper::Mm58 : printer::TicketLayout::Paper::Mm80; }
     QString logoFile;         // an image printed above the hall name on fast links; empty: none
     QString language = QStringLiteral("zh"); // "zh" or "en": the screen a visitor first sees
     int idleSeconds = 60;     // an untouched screen other than home returns home after this

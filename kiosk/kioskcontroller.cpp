@@ -13,7 +13,6 @@
 Q_LOGGING_CATEGORY(lcKiosk, "hall.kiosk.screen")
 
 namespace {
-constexpr qint64 kTapGuardMs = 700;
 constexpr int kReportBackoffMinMs = 5000;
 constexpr int kReportBackoffMaxMs = 60000;
 } // namespace
@@ -82,11 +81,23 @@ void KioskController::setLanguage(const QString &language)
 
 QString KioskController::hallName() const
 {
+    return hallNameIn(m_language);
+}
+
+QString KioskController::hallNameIn(const QString &language) const
+{
     const auto *engine = m_state.engine();
     if (!engine)
         return {};
     const auto &c = engine->config();
-    return QString::fromStdString(m_language == QLatin1String("en") && !c.nameEn.empty() ? c.nameEn : c.nameZh);
+    return QString::fromStdString(language == QLatin1String("en") && !c.nameEn.empty() ? c.nameEn : c.nameZh);
+}
+
+bool KioskController::printerFault() const
+{
+    // Near end still prints; "unknown" is before the first check, "none" a kiosk without one.
+    static const QStringList fine{QStringLiteral("ok"), QStringLiteral("paper_near_end"), QStringLiteral("unknown"), QStringLiteral("none")};
+    return !fine.contains(m_printerStatus);
 }
 
 void KioskController::setPage(const QString &page)
@@ -161,11 +172,10 @@ void KioskController::onIssued(const bus::Reply &reply, const QString &service)
     QString nameZh = service, nameEn = service, hallId;
     if (const auto *engine = m_state.engine()) {
         hallId = QString::fromStdString(engine->config().hallId);
-        for (const auto &s : engine->config().services)
-            if (QString::fromStdString(s.code) == service) {
-                nameZh = QString::fromStdString(s.nameZh);
-                nameEn = QString::fromStdString(s.nameEn.empty() ? s.nameZh : s.nameEn);
-            }
+        if (const auto *s = engine->config().service(service.toStdString())) {
+            nameZh = QString::fromStdString(s->nameZh);
+            nameEn = QString::fromStdString(s->nameEn.empty() ? s->nameZh : s->nameEn);
+        }
     }
     const qint64 issuedAt = t.value(QLatin1String("issuedAt")).toInteger();
     m_ticket = QVariantMap{{QStringLiteral("ticketId"), t.value(QLatin1String("id")).toInteger()},
@@ -176,7 +186,6 @@ void KioskController::onIssued(const bus::Reply &reply, const QString &service)
                            {QStringLiteral("peopleAhead"), ahead},
                            {QStringLiteral("waitMinutes"), waitMinutes},
                            {QStringLiteral("issuedAt"), hallTime(issuedAt)}};
-    ++m_ticketsIssued;
     qCInfo(lcKiosk).noquote() << "ticket" << m_ticket.value(QStringLiteral("label")).toString() << "issued," << ahead << "ahead";
     Q_EMIT ticketChanged();
     m_secondsLeft = m_config.ticketSeconds;
@@ -190,7 +199,7 @@ void KioskController::onIssued(const bus::Reply &reply, const QString &service)
         return;
     }
     printer::TicketContent content;
-    content.hallName = hallNameZh();
+    content.hallName = hallNameIn(QStringLiteral("zh")); // the ticket is Chinese first, whatever the screen shows
     content.number = m_ticket.value(QStringLiteral("label")).toString();
     content.serviceZh = nameZh;
     content.serviceEn = nameEn;
@@ -200,8 +209,7 @@ void KioskController::onIssued(const bus::Reply &reply, const QString &service)
     content.qrPayload = QStringLiteral("hall:%1:ticket:%2").arg(hallId).arg(m_ticket.value(QStringLiteral("ticketId")).toLongLong());
     content.footer = m_config.footer;
     // Text mode and native QR on slow (serial) links, within their byte budget; see docs/hardware.md.
-    printer::TicketLayout layout = printer::TicketLayout::forLink(
-        m_printer->bytesPerSecond(), m_config.paperWidthMm == 58 ? printer::TicketLayout::Paper::Mm58 : printer::TicketLayout::Paper::Mm80);
+    printer::TicketLayout layout = printer::TicketLayout::forLink(m_printer->bytesPerSecond(), m_config.paper());
     if (layout.allowRaster)
         layout.logo = m_logo;
     QString error;
@@ -211,7 +219,6 @@ void KioskController::onIssued(const bus::Reply &reply, const QString &service)
         m_lastPrintCode = QStringLiteral("failed");
         setPrintState(QStringLiteral("failed"));
         m_tick.start();
-        Q_EMIT printFinished(m_lastPrintCode);
         return;
     }
     setPrintState(QStringLiteral("printing"));
@@ -234,7 +241,6 @@ void KioskController::onJobFinished(quint64 job, const printer::JobOutcome &outc
     }
     if (m_page == QLatin1String("ticket"))
         m_tick.start();
-    Q_EMIT printFinished(m_lastPrintCode);
 }
 
 void KioskController::onPrinterStatus(const QString &code, const QString &detail)
@@ -323,12 +329,6 @@ QTimeZone KioskController::hallZone() const
 {
     const auto *engine = m_state.engine();
     return QTimeZone(engine ? engine->config().utcOffsetMinutes * 60 : 8 * 3600);
-}
-
-QString KioskController::hallNameZh() const
-{
-    const auto *engine = m_state.engine();
-    return engine ? QString::fromStdString(engine->config().nameZh) : QString();
 }
 
 double KioskController::clockOffsetMs() const

@@ -52,6 +52,8 @@ class KioskController : public QObject
     // The printer's condition, as reported to the server: "ok", "paper_out", "paper_near_end",
     // "cover_open", "offline", "failed"; "unknown" until the first check, "none" without a printer.
     Q_PROPERTY(QString printerStatus READ printerStatus NOTIFY printerStatusChanged)
+    // The printer cannot print now: visitors are told their number will be on screen only.
+    Q_PROPERTY(bool printerFault READ printerFault NOTIFY printerStatusChanged)
     // Why the server refused, as its error code ("daily_limit_reached", "unknown_service", ...).
     Q_PROPERTY(QString refusal READ refusal NOTIFY pageChanged)
     Q_PROPERTY(int secondsLeft READ secondsLeft NOTIFY secondsLeftChanged)
@@ -60,6 +62,9 @@ class KioskController : public QObject
     Q_PROPERTY(double clockOffsetMs READ clockOffsetMs NOTIFY hallChanged)
 
 public:
+    // A tap this soon after the home page appeared is the second half of a double tap.
+    static constexpr qint64 kTapGuardMs = 700;
+
     KioskController(const KioskConfig &config, bus::HallClient &client, bus::HallState &state, printer::Printer *printer, QObject *parent = nullptr);
     ~KioskController() override;
 
@@ -72,6 +77,7 @@ public:
     QVariantMap ticket() const { return m_ticket; }
     QString printState() const { return m_printState; }
     QString printerStatus() const { return m_printerStatus; }
+    bool printerFault() const;
     QString refusal() const { return m_refusal; }
     int secondsLeft() const { return m_secondsLeft; }
     double clockOffsetMs() const;
@@ -86,8 +92,7 @@ public:
     // Printed above the hall name where the link is fast enough for raster (docs/hardware.md).
     void setLogo(const QImage &logo) { m_logo = logo; }
 
-    // For tests and the demo: tickets issued since start, and the last one's print outcome code.
-    int ticketsIssued() const { return m_ticketsIssued; }
+    // For the demo: the last ticket's print outcome code ("ok", "paper_out", ...).
     QString lastPrintCode() const { return m_lastPrintCode; }
 
 Q_SIGNALS:
@@ -99,8 +104,6 @@ Q_SIGNALS:
     void printStateChanged();
     void printerStatusChanged();
     void secondsLeftChanged();
-    // The printer's job for the current ticket ended (printed or not): for tests and the demo.
-    void printFinished(const QString &code);
 
 private:
     void setPage(const QString &page);
@@ -113,7 +116,7 @@ private:
     void tick();
     QString hallTime(qint64 unixMs) const;
     QTimeZone hallZone() const;
-    QString hallNameZh() const;
+    QString hallNameIn(const QString &language) const;
 
     KioskConfig m_config;
     bus::HallClient &m_client;
@@ -131,7 +134,6 @@ private:
     QString m_printerDetail;
     QString m_refusal;
     quint64 m_job = 0; // the job printing the current ticket
-    int m_ticketsIssued = 0;
     QString m_lastPrintCode;
 
     // The printer condition last accepted by the server, and whether a report is on its way.

@@ -89,7 +89,7 @@ void VisitorScript::step()
         // taken for a double tap and ignored.
         if (!m_homeSeen.isValid())
             m_homeSeen.start();
-        if (m_homeSeen.elapsed() < 1000)
+        if (m_homeSeen.elapsed() < KioskController::kTapGuardMs + 300)
             return;
         m_homeSeen.invalidate();
         m_deadline.start(15000);

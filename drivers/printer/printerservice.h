@@ -56,7 +56,6 @@ public:
     // The deadline to write this many bytes over this link: 2x the link time + 2 s, at least 5 s.
     int writeTimeoutMs(qsizetype bytes) const;
     void setStatusTimeoutMs(int ms) { m_statusTimeoutMs = ms; }
-    int statusTimeoutMs() const { return m_statusTimeoutMs; }
     // After the job, the printer needs time to print it before the paper sensor is meaningful.
     void setAfterJobDelayMs(int ms) { m_afterJobDelayMs = ms; }
 

@@ -8,7 +8,6 @@ Item {
     objectName: "homePage"
     required property QtObject kiosk
     property bool english: false
-    property bool printerFault: false
 
     Text {
         id: prompt
@@ -155,7 +154,7 @@ Item {
         anchors.left: parent.left
         anchors.right: parent.right
         anchors.bottom: parent.bottom
-        visible: root.printerFault
+        visible: root.kiosk.printerFault
         text: qsTr("The ticket printer is out of order: your number will be shown on the screen. Please note it down.")
     }
 }

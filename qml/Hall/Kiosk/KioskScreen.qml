@@ -8,8 +8,6 @@ Rectangle {
     id: root
     required property QtObject kiosk
     readonly property bool english: kiosk.language === "en"
-    // kiosk.printerStatus is "ok", "none" (no printer), "unknown" (not checked yet) or a fault code
-    readonly property bool printerFault: ["ok", "none", "unknown", "paper_near_end"].indexOf(kiosk.printerStatus) < 0
 
     width: 1920
     height: 1080
@@ -86,7 +84,6 @@ Rectangle {
             visible: root.kiosk.page === "home"
             kiosk: root.kiosk
             english: root.english
-            printerFault: root.printerFault
         }
         IssuingPage {
             anchors.fill: parent

@@ -2,6 +2,7 @@
 // fixture), the kiosk's own wiring (KioskApp without its window: the test hosts the screen), and
 // the hall-fakeprinter process on 127.0.0.1 as its network printer, told to fail on demand.
 #include "hallfixture.h"
+#include "tests/drivers/printer/fakeprinterprocess.h"
 
 #include "bus/hallstate.h"
 #include "drivers/printer/printer.h"
@@ -35,7 +36,7 @@ public:
             return false;
         }
         m_admin = std::make_unique<hallfixture::Client>(m_ctx, m_hall.keys(QStringLiteral("admin-1")), m_hall.serverPublicKey(), m_hall.requests());
-        if (!startPrinter(error))
+        if (!m_printer.start({QStringLiteral("--tcp"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--out"), m_printerDir.path()}, error))
             return false;
         hall::kiosk::KioskConfig config;
         config.deviceId = QStringLiteral("kiosk-1");
@@ -46,7 +47,7 @@ public:
         hall::drivers::TransportConfig printer;
         printer.kind = hall::drivers::TransportConfig::Kind::Tcp;
         printer.host = QStringLiteral("127.0.0.1");
-        printer.tcpPort = m_printerPort;
+        printer.tcpPort = m_printer.tcpPort();
         config.printer = printer;
         config.ticketSeconds = 30; // long enough that no page times out under a test's feet
         config.idleSeconds = 5;    // the shortest allowed: the language test waits for it
@@ -70,10 +71,7 @@ public:
     void tearDown()
     {
         m_kiosk.reset();
-        if (m_printer.state() != QProcess::NotRunning) {
-            m_printer.kill();
-            m_printer.waitForFinished(5000);
-        }
+        m_printer.stop();
         m_hall.stop();
     }
 
@@ -133,41 +131,19 @@ public:
 
     Q_INVOKABLE void setPrinterState(const QString &state)
     {
-        m_printer.write(QStringLiteral("state %1\n").arg(state).toUtf8());
-        m_printer.waitForBytesWritten(1000);
+        if (!m_printer.setState(state))
+            qWarning().noquote() << "hall-fakeprinter did not take state" << state;
     }
     Q_INVOKABLE void checkPrinter() { m_kiosk->printer()->checkNow(); }
     Q_INVOKABLE void stopServer() { m_hall.stop(); }
     Q_INVOKABLE bool startServer() { return m_hall.start(); }
 
 private:
-    bool startPrinter(QString *error)
-    {
-        m_printer.setProcessChannelMode(QProcess::SeparateChannels);
-        m_printer.start(QStringLiteral(HALL_FAKEPRINTER_BIN), {QStringLiteral("--tcp"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--out"), m_printerDir.path()});
-        QByteArray out;
-        static const QRegularExpression port(QStringLiteral("127\\.0\\.0\\.1:(\\d+)"));
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < 10000 && m_printer.state() != QProcess::NotRunning) {
-            m_printer.waitForReadyRead(100);
-            out += m_printer.readAllStandardOutput();
-            const auto m = port.match(QString::fromUtf8(out));
-            if (m.hasMatch() && m.captured(1).toInt() > 0) {
-                m_printerPort = quint16(m.captured(1).toInt());
-                return true;
-            }
-        }
-        *error = QStringLiteral("hall-fakeprinter did not say its port: %1").arg(QString::fromUtf8(out + m_printer.readAllStandardError()));
-        return false;
-    }
-
     zmq::context_t m_ctx{1};
     hallfixture::Hall m_hall;
     std::unique_ptr<hallfixture::Client> m_admin;
     QTemporaryDir m_printerDir;
-    QProcess m_printer;
-    quint16 m_printerPort = 0;
+    FakePrinterProcess m_printer;
     std::unique_ptr<hall::kiosk::KioskApp> m_kiosk;
 };
 
