@@ -1,5 +1,6 @@
 #include "codec.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonValue>
 
@@ -324,6 +325,27 @@ bool ArgReader::boolean(const QString &key)
     if (taken && !taken->isBool())
         fail(key, QStringLiteral("must be true or false"));
     return taken && taken->toBool();
+}
+
+std::optional<QStringList> ArgReader::optionalTextList(const QString &key, qsizetype maxItems, qsizetype maxChars)
+{
+    const auto taken = take(key, false);
+    if (!taken)
+        return std::nullopt;
+    const QString why = QStringLiteral("must be an array of at most %1 texts of 1 to %2 characters").arg(maxItems).arg(maxChars);
+    if (!taken->isArray() || taken->toArray().size() > maxItems) {
+        fail(key, why);
+        return std::nullopt;
+    }
+    QStringList out;
+    for (const QJsonValue v : taken->toArray()) {
+        if (!v.isString() || v.toString().isEmpty() || v.toString().size() > maxChars) {
+            fail(key, why);
+            return std::nullopt;
+        }
+        out.append(v.toString());
+    }
+    return out;
 }
 
 QJsonObject ArgReader::object(const QString &key, qsizetype maxBytes)

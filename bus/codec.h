@@ -88,6 +88,8 @@ public:
     qint64 integer(const QString &key, qint64 min, qint64 max);
     std::optional<qint64> optionalInteger(const QString &key, qint64 min, qint64 max);
     bool boolean(const QString &key);
+    // An optional array of 1..maxChars-character texts, at most maxItems of them.
+    std::optional<QStringList> optionalTextList(const QString &key, qsizetype maxItems, qsizetype maxChars);
     // A JSON object whose compact encoding is at most maxBytes.
     QJsonObject object(const QString &key, qsizetype maxBytes);
 

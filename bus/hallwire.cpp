@@ -155,6 +155,17 @@ QJsonObject eventData(const Event &e)
     putInt(o, "day", e.day);
     putInt(o, "targetWindow", e.targetWindow);
     putInt(o, "recalls", e.recalls);
+    putText(o, "rating", e.rating);
+    if (!e.tags.empty()) {
+        QJsonArray tags;
+        for (const auto &t : e.tags)
+            tags.append(qs(t));
+        o.insert(QLatin1String("tags"), tags);
+    }
+    putText(o, "device", e.device);
+    putInt(o, "due", e.due);
+    putInt(o, "followUp", e.followUp);
+    putText(o, "note", e.note);
     return o;
 }
 
@@ -178,6 +189,16 @@ std::optional<Event> eventFromData(EventType type, qint64 at, const QJsonObject 
     e.day = int(f.integer("day"));
     e.targetWindow = int(f.integer("targetWindow"));
     e.recalls = int(f.integer("recalls"));
+    e.rating = f.text("rating");
+    for (const QJsonValue v : f.array("tags")) {
+        if (!v.isString())
+            f.fail("tags", QStringLiteral("an array of text"));
+        e.tags.push_back(v.toString().toStdString());
+    }
+    e.device = f.text("device");
+    e.due = f.integer("due");
+    e.followUp = f.integer("followUp");
+    e.note = f.text("note");
     return f.ok() ? std::optional(e) : std::nullopt;
 }
 
@@ -224,6 +245,13 @@ QJsonObject stateJson(const EngineSnapshot &s)
             o.insert(QLatin1String("paused"), true);
         putInt(o, "current", w.current);
         putInt(o, "openedAt", w.openedAt);
+        if (w.rating.ticket != 0) {
+            QJsonObject r{{QLatin1String("ticket"), qint64(w.rating.ticket)}, {QLatin1String("openedAt"), qint64(w.rating.openedAt)}};
+            putText(r, "clerk", w.rating.clerk);
+            if (w.rating.rated)
+                r.insert(QLatin1String("rated"), true);
+            o.insert(QLatin1String("rating"), r);
+        }
         windows.append(o);
     }
     QJsonObject samples;
@@ -270,6 +298,16 @@ std::optional<EngineSnapshot> stateFromJson(const QJsonObject &o, QString *error
         ws.paused = w.flag("paused");
         ws.current = w.integer("current");
         ws.openedAt = w.integer("openedAt");
+        const QJsonObject rating = w.object("rating");
+        if (!rating.isEmpty()) {
+            Fields r(rating, QStringLiteral("state.windows[%1].rating").arg(i), error);
+            ws.rating.ticket = r.integer("ticket");
+            ws.rating.clerk = r.text("clerk");
+            ws.rating.openedAt = r.integer("openedAt");
+            ws.rating.rated = r.flag("rated");
+            if (!r.ok())
+                return std::nullopt;
+        }
         if (!w.ok())
             return std::nullopt;
         s.windows.push_back(ws);
@@ -307,6 +345,14 @@ QJsonObject publicConfigJson(const HallConfig &c)
                                   {QLatin1String("badge"), qs(k.badge)},
                                   {QLatin1String("role"), qs(k.role)},
                                   {QLatin1String("photo"), qs(k.photo)}});
+    QJsonArray reasons;
+    for (const RatingReason &r : c.ratings.reasons)
+        reasons.append(QJsonObject{{QLatin1String("code"), qs(r.code)}, {QLatin1String("nameZh"), qs(r.nameZh)}, {QLatin1String("nameEn"), qs(r.nameEn)}});
+    const QJsonObject ratings{{QLatin1String("scale"), qs(c.ratings.scale)},
+                              {QLatin1String("windowSeconds"), c.ratings.windowSeconds},
+                              {QLatin1String("starMinVotes"), c.ratings.starMinVotes},
+                              {QLatin1String("followUpDays"), c.ratings.followUpDays},
+                              {QLatin1String("reasons"), reasons}};
     return {{QLatin1String("hallId"), qs(c.hallId)},
             {QLatin1String("nameZh"), qs(c.nameZh)},
             {QLatin1String("nameEn"), qs(c.nameEn)},
@@ -314,7 +360,8 @@ QJsonObject publicConfigJson(const HallConfig &c)
             {QLatin1String("dayStartMinutes"), c.dayStartMinutes},
             {QLatin1String("services"), services},
             {QLatin1String("windows"), windows},
-            {QLatin1String("clerks"), clerks}};
+            {QLatin1String("clerks"), clerks},
+            {QLatin1String("ratings"), ratings}};
 }
 
 std::optional<HallConfig> publicConfigFromJson(const QJsonObject &o, QString *error)
@@ -365,6 +412,24 @@ std::optional<HallConfig> publicConfigFromJson(const QJsonObject &o, QString *er
         if (!k.ok())
             return std::nullopt;
         c.clerks.push_back(cl);
+    }
+    const QJsonObject ratings = f.object("ratings");
+    if (!ratings.isEmpty()) {
+        Fields r(ratings, QStringLiteral("config.ratings"), error);
+        c.ratings.scale = r.text("scale");
+        c.ratings.windowSeconds = int(r.integer("windowSeconds"));
+        c.ratings.starMinVotes = int(r.integer("starMinVotes"));
+        c.ratings.followUpDays = int(r.integer("followUpDays"));
+        const QJsonArray reasons = r.array("reasons");
+        for (qsizetype i = 0; i < reasons.size(); ++i) {
+            Fields t(reasons.at(i).toObject(), QStringLiteral("config.ratings.reasons[%1]").arg(i), error);
+            RatingReason reason{t.text("code"), t.text("nameZh"), t.text("nameEn")};
+            if (!t.ok())
+                return std::nullopt;
+            c.ratings.reasons.push_back(reason);
+        }
+        if (!r.ok())
+            return std::nullopt;
     }
     return f.ok() ? std::optional(c) : std::nullopt;
 }

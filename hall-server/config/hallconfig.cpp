@@ -125,6 +125,16 @@ QJsonObject objectAt(const QJsonArray &a, int i, const QString &path)
     return a.at(i).toObject();
 }
 
+// The reasons halls give most often for 不满意, used when the file lists none.
+std::vector<RatingReason> defaultReasons()
+{
+    return {{"wait_long", "等候时间长", "Long wait"},
+            {"attitude", "服务态度差", "Unfriendly"},
+            {"slow", "办事效率低", "Slow service"},
+            {"unclear", "解释不清楚", "Unclear explanation"},
+            {"other", "其他", "Other"}};
+}
+
 void names(const Reader &r, const char *k, std::string *zh, std::string *en)
 {
     const Reader n(r.object(k), r.key(QLatin1String(k)), {"zh", "en"});
@@ -137,7 +147,7 @@ void names(const Reader &r, const char *k, std::string *zh, std::string *en)
 
 HallConfig parseRoot(const QJsonObject &root)
 {
-    const Reader r(root, QString(), {"formatVersion", "hall", "services", "windows", "clerks", "$comment"});
+    const Reader r(root, QString(), {"formatVersion", "hall", "services", "windows", "clerks", "ratings", "$comment"});
     const int version = r.integer("formatVersion", 1, 1000);
     if (version != 1)
         throw Invalid{QStringLiteral("formatVersion"), QStringLiteral("this hall-server reads format 1, got %1").arg(version)};
@@ -263,6 +273,40 @@ HallConfig parseRoot(const QJsonObject &root)
         clerk.role = role.toStdString();
         clerk.photo = k.string("photo", true).toStdString();
         c.clerks.push_back(std::move(clerk));
+    }
+
+    if (r.has("ratings")) {
+        const Reader g(r.object("ratings"), QStringLiteral("ratings"), {"scale", "windowSeconds", "starMinVotes", "followUpDays", "reasons"});
+        const QString scale = g.string("scale", true, QStringLiteral("two"));
+        if (scale != QLatin1String("two") && scale != QLatin1String("five"))
+            throw Invalid{g.key(QStringLiteral("scale")), QStringLiteral("must be \"two\" (满意 / 不满意) or \"five\" (the national five levels), got \"%1\"").arg(scale)};
+        c.ratings.scale = scale.toStdString();
+        c.ratings.windowSeconds = g.integer("windowSeconds", 10, 900, true, 120);
+        c.ratings.starMinVotes = g.integer("starMinVotes", 1, 1000, true, 10);
+        c.ratings.followUpDays = g.integer("followUpDays", 0, 30, true, 3);
+        if (g.has("reasons")) {
+            const QJsonArray reasons = g.array("reasons");
+            QSet<QString> seen;
+            for (int i = 0; i < reasons.size(); ++i) {
+                const Reader t(objectAt(reasons, i, QStringLiteral("ratings.reasons")), QStringLiteral("ratings.reasons[%1]").arg(i), {"code", "name"});
+                const QString code = t.string("code");
+                if (!QRegularExpression(QStringLiteral("^[a-z][a-z0-9_]{0,31}$")).match(code).hasMatch())
+                    throw Invalid{t.key(QStringLiteral("code")), QStringLiteral("must be 1-32 of a-z, 0-9, '_' starting with a letter, got \"%1\"").arg(code)};
+                if (seen.contains(code))
+                    throw Invalid{t.key(QStringLiteral("code")), QStringLiteral("\"%1\" is used by another reason").arg(code)};
+                seen.insert(code);
+                RatingReason reason;
+                reason.code = code.toStdString();
+                names(t, "name", &reason.nameZh, &reason.nameEn);
+                c.ratings.reasons.push_back(std::move(reason));
+            }
+            if (reasons.size() > 12)
+                throw Invalid{g.key(QStringLiteral("reasons")), QStringLiteral("at most 12 reasons fit on a pad, got %1").arg(reasons.size())};
+        } else {
+            c.ratings.reasons = defaultReasons();
+        }
+    } else {
+        c.ratings.reasons = defaultReasons();
     }
     return c;
 }

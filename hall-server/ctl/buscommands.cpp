@@ -5,9 +5,13 @@
 #include "bus/curvekeys.h"
 #include "bus/hallclient.h"
 #include "bus/hallwire.h"
+#include "report/ranking.h"
 
 #include <QDateTime>
 #include <QEventLoop>
+#include <QFile>
+#include <QSaveFile>
+#include <QTimeZone>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -83,6 +87,36 @@ BusCall toCall(const QStringList &args)
             c.args.insert(QStringLiteral("priority"), option(args, QStringLiteral("--priority")));
         return c;
     }
+    if (cmd == QLatin1String("clerk sign-in")) {
+        // The PIN on stdin, never on the command line where ps and shell history would keep it.
+        QTextStream in(stdin);
+        const QString pin = in.readLine().trimmed();
+        BusCall c = window({QStringLiteral("clerk.signIn"), {{QStringLiteral("badge"), option(args, QStringLiteral("--badge"))}, {QStringLiteral("pin"), pin}}, {}});
+        if (c.error.isEmpty() && (option(args, QStringLiteral("--badge")).isEmpty() || pin.isEmpty()))
+            c.error = QStringLiteral("--badge B is required, and the PIN on standard input");
+        return c;
+    }
+    if (cmd == QLatin1String("clerk sign-out"))
+        return window({QStringLiteral("clerk.signOut"), {}, {}});
+    if (cmd == QLatin1String("report week")) {
+        BusCall c{QStringLiteral("report.week"), {}, {}};
+        if (!option(args, QStringLiteral("--week")).isEmpty())
+            c.args.insert(QStringLiteral("week"), option(args, QStringLiteral("--week")));
+        return c;
+    }
+    if (cmd == QLatin1String("followup list")) {
+        BusCall c{QStringLiteral("followup.list"), {}, {}};
+        if (!option(args, QStringLiteral("--status")).isEmpty())
+            c.args.insert(QStringLiteral("status"), option(args, QStringLiteral("--status")));
+        return c;
+    }
+    if (cmd == QLatin1String("followup close")) {
+        bool ok = false;
+        const qint64 id = option(args, QStringLiteral("--id")).toLongLong(&ok);
+        const QString note = option(args, QStringLiteral("--note"));
+        return {QStringLiteral("followup.close"), {{QStringLiteral("id"), id}, {QStringLiteral("note"), note}},
+                !ok || note.isEmpty() ? QStringLiteral("--id N and --note TEXT are required") : QString()};
+    }
     if (cmd == QLatin1String("call"))
         return window({QStringLiteral("window.callNext"), {}, {}});
     if (cmd == QLatin1String("finish"))
@@ -118,6 +152,48 @@ void printStatus(const QJsonObject &r, QTextStream &out)
     out << "devices: " << r.value(QLatin1String("devices")).toArray().size() << " registered" << Qt::endl;
 }
 
+std::vector<report::RankedClerk> rankedFromJson(const QJsonArray &rows)
+{
+    std::vector<report::RankedClerk> out;
+    for (const QJsonValue v : rows) {
+        const QJsonObject o = v.toObject();
+        report::RankedClerk r;
+        r.clerk = o.value(QLatin1String("clerk")).toString().toStdString();
+        r.name = o.value(QLatin1String("name")).toString().toStdString();
+        r.badge = o.value(QLatin1String("badge")).toString().toStdString();
+        r.services = o.value(QLatin1String("services")).toInt();
+        r.ratings = o.value(QLatin1String("ratings")).toInt();
+        r.satisfied = o.value(QLatin1String("satisfied")).toInt();
+        r.qualified = o.value(QLatin1String("qualified")).toBool();
+        r.rank = o.value(QLatin1String("rank")).toInt();
+        r.wilson = o.value(QLatin1String("wilson")).toDouble();
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+void printWeek(const QJsonObject &r, QTextStream &out)
+{
+    const auto rows = rankedFromJson(r.value(QLatin1String("clerks")).toArray());
+    const int minVotes = r.value(QLatin1String("minVotes")).toInt();
+    out << "service star of week " << r.value(QLatin1String("week")).toString() << " (" << r.value(QLatin1String("from")).toString() << " to "
+        << r.value(QLatin1String("to")).toString() << "), " << r.value(QLatin1String("scale")).toString() << "-level scale, at least " << minVotes
+        << " votes to qualify" << Qt::endl;
+    out << "rank  badge         name      services  votes  satisfied  share   wilson95" << Qt::endl;
+    for (const auto &c : rows) {
+        out << qSetFieldWidth(6) << Qt::left << (c.rank ? QString::number(c.rank) : QStringLiteral("-")) << qSetFieldWidth(14)
+            << QString::fromStdString(c.badge) << qSetFieldWidth(10) << QString::fromStdString(c.name) << qSetFieldWidth(10) << c.services
+            << qSetFieldWidth(7) << c.ratings << qSetFieldWidth(11) << c.satisfied << qSetFieldWidth(8)
+            << (c.ratings ? QString::number(100.0 * c.share(), 'f', 1) + QLatin1Char('%') : QStringLiteral("-")) << qSetFieldWidth(0)
+            << (c.ratings ? QString::number(c.wilson, 'f', 3) : QStringLiteral("-")) << Qt::endl;
+    }
+    if (!rows.empty() && rows.front().rank == 1)
+        out << "每周服务明星 service star: " << QString::fromStdString(rows.front().name) << " (" << QString::fromStdString(rows.front().badge) << ")"
+            << Qt::endl;
+    else
+        out << "no service star: no clerk has " << minVotes << " votes this week" << Qt::endl;
+}
+
 void printResult(const QString &op, const QJsonObject &r, QTextStream &out)
 {
     const QJsonObject ticket = r.value(QLatin1String("ticket")).toObject();
@@ -140,6 +216,29 @@ void printResult(const QString &op, const QJsonObject &r, QTextStream &out)
     } else if (op.startsWith(QLatin1String("device."))) {
         const QJsonObject d = r.value(QLatin1String("device")).toObject();
         out << "device " << d.value(QLatin1String("id")).toString() << (op == QLatin1String("device.revoke") ? " revoked" : " registered") << Qt::endl;
+    } else if (op == QLatin1String("clerk.signIn")) {
+        const QJsonObject clerk = r.value(QLatin1String("clerk")).toObject();
+        out << clerk.value(QLatin1String("name")).toString() << " (" << clerk.value(QLatin1String("badge")).toString() << ") signed in at window "
+            << r.value(QLatin1String("window")).toObject().value(QLatin1String("number")).toInt() << Qt::endl;
+    } else if (op == QLatin1String("clerk.signOut")) {
+        out << "window " << r.value(QLatin1String("window")).toObject().value(QLatin1String("number")).toInt() << " signed out" << Qt::endl;
+    } else if (op == QLatin1String("report.week")) {
+        printWeek(r, out);
+    } else if (op == QLatin1String("followup.list")) {
+        for (const QJsonValue v : r.value(QLatin1String("followUps")).toArray()) {
+            const QJsonObject f = v.toObject();
+            QStringList tags;
+            for (const QJsonValue t : f.value(QLatin1String("tags")).toArray())
+                tags << t.toString();
+            out << "#" << f.value(QLatin1String("id")).toInteger() << " " << f.value(QLatin1String("status")).toString() << "  "
+                << f.value(QLatin1String("label")).toString() << " window " << f.value(QLatin1String("window")).toInt() << " clerk "
+                << f.value(QLatin1String("clerk")).toString() << "  " << f.value(QLatin1String("rating")).toString()
+                << (tags.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(tags.join(QStringLiteral(", ")))) << "  due "
+                << QDateTime::fromMSecsSinceEpoch(f.value(QLatin1String("dueAt")).toInteger(), QTimeZone::utc()).toString(Qt::ISODate)
+                << (f.contains(QLatin1String("note")) ? QStringLiteral("  note: ") + f.value(QLatin1String("note")).toString() : QString()) << Qt::endl;
+        }
+    } else if (op == QLatin1String("followup.close")) {
+        out << "follow-up " << r.value(QLatin1String("followUp")).toInteger() << " closed" << Qt::endl;
     } else if (op == QLatin1String("config.reload")) {
         out << "configuration reloaded, version " << r.value(QLatin1String("configVersion")).toString() << Qt::endl;
     } else {
@@ -197,6 +296,17 @@ bool runBusCommand(const QStringList &args, QTextStream &out, QTextStream &err, 
         err << "hallctl: " << reply.error.code << ": " << reply.error.message << Qt::endl;
         *rc = reply.error.code == QLatin1String(bus::clientcodes::unreachable) ? 3 : 1;
         return true;
+    }
+    if (call.op == QLatin1String("report.week") && !option(args, QStringLiteral("--csv")).isEmpty()) {
+        const auto week = report::IsoWeek::parse(reply.result.value(QLatin1String("week")).toString().toStdString());
+        const std::string csv = report::weekCsv(week.value_or(report::IsoWeek{}), rankedFromJson(reply.result.value(QLatin1String("clerks")).toArray()),
+                                                reply.result.value(QLatin1String("minVotes")).toInt());
+        QSaveFile file(option(args, QStringLiteral("--csv")));
+        if (!file.open(QIODevice::WriteOnly) || file.write(csv.data(), qint64(csv.size())) != qint64(csv.size()) || !file.commit()) {
+            err << "hallctl: " << file.fileName() << ": " << file.errorString() << Qt::endl;
+            *rc = 1;
+            return true;
+        }
     }
     if (args.contains(QStringLiteral("--json")))
         out << QJsonDocument(reply.result).toJson(QJsonDocument::Compact) << Qt::endl;

@@ -8,6 +8,7 @@
 #include "bus/hallwire.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QJsonArray>
@@ -19,6 +20,7 @@
 #include <zmq.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <functional>
@@ -51,6 +53,7 @@ constexpr int kCounters = 12;
 constexpr double kNoShowShare = 0.04;   // nobody comes to the call, nor to the recall
 constexpr double kRecallShare = 0.06;   // comes only after being called again
 constexpr double kTransferShare = 0.05; // sent on to another service or window after service
+constexpr double kVoteShare = 0.85;     // visitors who press a key on the pad, where there is one
 constexpr double kGiveUpShare = 0.03;   // leaves while waiting; the manager cancels the ticket
 constexpr double kElderlyShare = 0.08;
 constexpr double kAppointmentShare = 0.05;
@@ -111,6 +114,11 @@ struct Counter {
     int window = 0;
     Terminal *terminal = nullptr;
     Rng rng{0};
+    // The window's evaluation pad, when the key directory has one (pad-N.key): visitors vote on
+    // it after their finish, mostly satisfied, some clerks more than others.
+    Terminal *pad = nullptr;
+    Rng voteRng{0};
+    double satisfaction = 0.9;
     bool signedIn = false;
     qint64 leftover = 0; // a visitor at the window when the load began (an earlier run was cut short)
     bool done = false;
@@ -127,9 +135,13 @@ struct Mirror {
 
 
 // Refusals the load provokes on purpose or by honest races; any other refusal is a fault.
+const QString kRate = QStringLiteral("rating.submit");
+
 bool expectedRefusal(const QString &op, const QString &code)
 {
     return (op == kCallNext && code == QLatin1String("nobody_waiting"))
+        // The clerk finished the next visitor before this one pressed, or the time ran out.
+        || (op == kRate && (code == QLatin1String("ticket_not_at_window") || code == QLatin1String("rating_closed")))
         || (op == kCancel && code == QLatin1String("ticket_not_waiting")) // called while the manager looked
         || (op == kIssue && code == QLatin1String("daily_limit_reached"));
 }
@@ -245,6 +257,14 @@ private:
                 return false;
             // Each clerk's own habits, so one window's choices do not depend on the others' pace.
             c->rng = Rng(quint64(m_p.seed) * 1000003ULL + quint64(w));
+            const QString padId = QStringLiteral("pad-%1").arg(w);
+            if (QFileInfo::exists(QDir(m_p.keysDir).filePath(padId + QStringLiteral(".key")))) {
+                c->pad = add(padId);
+                if (!c->pad)
+                    return false;
+                c->voteRng = Rng(quint64(m_p.seed) * 7919ULL + quint64(w));
+                c->satisfaction = c->voteRng.between(0.80, 0.99);
+            }
             m_counters.push_back(std::move(c));
         }
         for (const char *id : {"board-1", "manager-1"}) {
@@ -555,10 +575,35 @@ private:
                 if (!m_intakeClosing && c.rng.uniform() < kTransferShare)
                     transfer(c, id, service);
                 else
-                    act(c, kFinish, id, {}, [this, &c](const bus::Reply &) {
+                    act(c, kFinish, id, {}, [this, &c, id](const bus::Reply &) {
                         ++m_served;
+                        vote(c, id);
                         call(c);
                     });
+            });
+        });
+    }
+
+    // Most visitors press a key on the window's pad a few seconds after the finish; the unsatisfied
+    // often say why.
+    void vote(Counter &c, qint64 ticket)
+    {
+        if (!c.pad || c.voteRng.uniform() > kVoteShare)
+            return;
+        const bool satisfied = c.voteRng.uniform() < c.satisfaction;
+        QJsonObject args{{QStringLiteral("ticket"), ticket}, {QStringLiteral("rating"), satisfied ? QStringLiteral("satisfied") : QStringLiteral("unsatisfied")}};
+        if (!satisfied && c.voteRng.uniform() < 0.5) {
+            static const std::array<const char *, 4> reasons{"wait_long", "attitude", "slow", "unclear"};
+            args.insert(QStringLiteral("tags"), QJsonArray{QLatin1String(reasons[c.voteRng.index(reasons.size())])});
+        }
+        later(c.voteRng.between(0.05, 0.3), [this, &c, args] {
+            send(*c.pad, kRate, args, [this, satisfied = args.value(QLatin1String("rating")).toString() == QLatin1String("satisfied")](const bus::Reply &r) {
+                if (r.ok) {
+                    ++m_votes;
+                    m_satisfiedVotes += satisfied ? 1 : 0;
+                } else {
+                    ++m_lateVotes;
+                }
             });
         });
     }
@@ -757,6 +802,9 @@ private:
 
         o << "tickets: issued " << m_issued << " (elderly " << m_elderly << ", appointment " << m_appointments << "), served " << m_served
           << ", no-shows " << m_noShows << ", transferred " << m_transferred << ", cancelled " << m_cancelled << Qt::endl;
+        if (m_votes + m_lateVotes)
+            o << "ratings on the pads: " << m_votes << " votes (" << m_satisfiedVotes << " satisfied), " << m_lateVotes
+              << " pressed too late (the clerk had finished the next visitor)" << Qt::endl;
         const int stalled = int(std::count_if(m_counters.begin(), m_counters.end(), [](const auto &c) { return c->stalled; }));
         if (stalled)
             o << "counters stopped by a refusal: " << stalled << Qt::endl;
@@ -874,6 +922,7 @@ private:
 
     std::map<QString, OpStats> m_ops;
     qint64 m_requests = 0, m_unreachable = 0, m_unexpected = 0;
+    qint64 m_votes = 0, m_satisfiedVotes = 0, m_lateVotes = 0;
     qint64 m_issued = 0, m_elderly = 0, m_appointments = 0, m_served = 0, m_noShows = 0, m_transferred = 0, m_cancelled = 0;
     QJsonObject m_snapshot;
     QStringList m_failures;

@@ -34,6 +34,10 @@ const char *toString(ErrorCode c)
     case ErrorCode::DailyLimitReached: return "daily_limit_reached";
     case ErrorCode::InvalidTransfer: return "invalid_transfer";
     case ErrorCode::InvalidArgument: return "invalid_argument";
+    case ErrorCode::NothingToRate: return "nothing_to_rate";
+    case ErrorCode::RatingClosed: return "rating_closed";
+    case ErrorCode::AlreadyRated: return "already_rated";
+    case ErrorCode::InvalidRating: return "invalid_rating";
     }
     return "?";
 }
@@ -59,6 +63,11 @@ int Engine::businessDay(Millis t) const
     if (local % kDayMs < 0)
         --d;
     return int(d);
+}
+
+Millis Engine::dayStartMs(int day) const
+{
+    return Millis(day) * kDayMs - Millis(m_config.utcOffsetMinutes) * 60000 + Millis(m_config.dayStartMinutes) * 60000;
 }
 
 void Engine::rolloverIfDue(Outcome &out)
@@ -126,8 +135,10 @@ void Engine::apply(const Event &e)
         m_tickets.clear();
         m_waitingByService.clear();
         m_waitingByWindow.clear();
-        for (auto &[n, w] : m_windows)
+        for (auto &[n, w] : m_windows) {
             w.current = 0;
+            w.rating = {}; // yesterday's visitors have gone home
+        }
         return;
     }
     case EventType::TicketIssued: {
@@ -163,12 +174,25 @@ void Engine::apply(const Event &e)
         auto &w = windowState(e.window);
         w.clerk.clear();
         w.paused = false;
+        w.openedAt = 0; // as the store keeps it: a closed window was opened by nobody
         return;
     }
     if (e.type == EventType::WindowPaused || e.type == EventType::WindowResumed) {
         windowState(e.window).paused = e.type == EventType::WindowPaused;
         return;
     }
+    if (e.type == EventType::RatingRequested) {
+        windowState(e.window).rating = RatingSlot{e.ticket, e.clerk, e.at, false};
+        return;
+    }
+    if (e.type == EventType::TicketRated) {
+        RatingSlot &slot = windowState(e.window).rating;
+        if (slot.ticket == e.ticket)
+            slot.rated = true;
+        return;
+    }
+    if (e.type == EventType::FollowUpClosed)
+        return; // a manager's note: nothing the queue depends on
 
     auto it = m_tickets.find(e.ticket);
     if (it == m_tickets.end())
@@ -216,6 +240,9 @@ void Engine::apply(const Event &e)
         t.status = TicketStatus::Finished;
         t.endedAt = e.at;
         windowState(e.window).current = 0;
+        // A visitor who rated when the clerk asked, before the finish, has had their one vote.
+        if (RatingSlot &slot = windowState(e.window).rating; !(slot.ticket == t.id && slot.rated))
+            slot = RatingSlot{t.id, e.clerk, e.at, false};
         noteServiceTime(t.service, int((t.endedAt - t.servingAt) / 1000));
         break;
     case EventType::TicketCancelled:
@@ -579,6 +606,130 @@ Outcome Engine::finish(int window, TicketId expected)
     return out;
 }
 
+Outcome Engine::requestRating(int window, TicketId expected)
+{
+    Outcome out;
+    rolloverIfDue(out);
+    if (!m_config.window(window)) {
+        out.error = Error{ErrorCode::UnknownWindow, "there is no " + windowName(window)};
+        return out;
+    }
+    const WindowState *w = this->window(window);
+    if (!w || w->clerk.empty()) {
+        out.error = Error{ErrorCode::WindowNotOpen, windowName(window) + " is not open"};
+        return out;
+    }
+    const Millis now = m_clock.now();
+    const bool slotOpen = w->rating.ticket != 0 && now < ratingUntil(w->rating.openedAt);
+    TicketId target = 0;
+    if (expected != 0) {
+        if (expected == w->current || (slotOpen && expected == w->rating.ticket)) {
+            target = expected;
+        } else {
+            const Ticket *other = ticket(expected);
+            out.error = Error{ErrorCode::TicketNotAtWindow, "ticket " + (other ? other->label : "#" + std::to_string(expected))
+                                                                + " is neither at " + windowName(window) + " nor waiting to rate there"};
+            return out;
+        }
+    } else if (w->current != 0) {
+        target = w->current;
+    } else if (slotOpen) {
+        target = w->rating.ticket;
+    }
+    if (target == 0) {
+        out.error = Error{ErrorCode::NoCurrentTicket, windowName(window) + " has nobody to ask for a rating"};
+        return out;
+    }
+    if (w->rating.ticket == target && w->rating.rated) {
+        out.error = Error{ErrorCode::AlreadyRated, m_tickets.at(target).label + " has rated already"};
+        return out;
+    }
+    Event e;
+    e.type = EventType::RatingRequested;
+    e.ticket = target;
+    e.window = window;
+    // The vote counts for whoever served the visitor, which after a sign-out and sign-in at the
+    // window is not necessarily the clerk there now.
+    e.clerk = m_tickets.at(target).clerk.empty() ? w->clerk : m_tickets.at(target).clerk;
+    out.ticket = target;
+    emit(out, e);
+    return out;
+}
+
+Outcome Engine::rate(int window, const std::string &rating, const std::vector<std::string> &tags, const std::string &device,
+                     TicketId expected)
+{
+    Outcome out;
+    rolloverIfDue(out);
+    const RatingRules &rules = m_config.ratings;
+    if (!rules.isValue(rating)) {
+        std::string allowed;
+        for (const auto &v : rules.values())
+            allowed += (allowed.empty() ? "" : ", ") + v;
+        out.error = Error{ErrorCode::InvalidRating, "\"" + rating + "\" is not on this hall's scale (" + allowed + ")"};
+        return out;
+    }
+    if (!tags.empty() && RatingRules::isSatisfied(rating)) {
+        out.error = Error{ErrorCode::InvalidRating, "reasons go with an unsatisfied rating only"};
+        return out;
+    }
+    if (tags.size() > 5) {
+        out.error = Error{ErrorCode::InvalidRating, "at most 5 reasons"};
+        return out;
+    }
+    for (size_t i = 0; i < tags.size(); ++i) {
+        if (!rules.reason(tags[i])) {
+            out.error = Error{ErrorCode::InvalidRating, "unknown reason \"" + tags[i] + "\""};
+            return out;
+        }
+        if (std::find(tags.begin(), tags.begin() + std::ptrdiff_t(i), tags[i]) != tags.begin() + std::ptrdiff_t(i)) {
+            out.error = Error{ErrorCode::InvalidRating, "reason \"" + tags[i] + "\" given twice"};
+            return out;
+        }
+    }
+    if (!m_config.window(window)) {
+        out.error = Error{ErrorCode::UnknownWindow, "there is no " + windowName(window)};
+        return out;
+    }
+    const WindowState *w = this->window(window);
+    if (!w || w->rating.ticket == 0) {
+        out.error = Error{ErrorCode::NothingToRate, windowName(window) + " has no visitor to rate"};
+        return out;
+    }
+    const RatingSlot &slot = w->rating;
+    const Ticket *t = ticket(slot.ticket);
+    const std::string label = t ? t->label : "#" + std::to_string(slot.ticket);
+    if (expected != 0 && expected != slot.ticket) {
+        const Ticket *other = ticket(expected);
+        out.error = Error{ErrorCode::TicketNotAtWindow, "ticket " + (other ? other->label : "#" + std::to_string(expected))
+                                                            + " may not rate at " + windowName(window) + " (" + label + " may)"};
+        return out;
+    }
+    if (slot.rated) {
+        out.error = Error{ErrorCode::AlreadyRated, label + " has rated already; the first press counts"};
+        return out;
+    }
+    if (m_clock.now() >= ratingUntil(slot.openedAt)) {
+        out.error = Error{ErrorCode::RatingClosed, "the time to rate " + label + " ran out "
+                                                       + std::to_string((m_clock.now() - ratingUntil(slot.openedAt)) / 1000) + " s ago"};
+        return out;
+    }
+    Event e;
+    e.type = EventType::TicketRated;
+    e.ticket = slot.ticket;
+    e.window = window;
+    e.clerk = slot.clerk;
+    e.rating = rating;
+    e.tags = tags;
+    e.device = device;
+    // Due at the end of the business day followUpDays after today: a manager gets whole days.
+    if (!RatingRules::isSatisfied(rating))
+        e.due = dayStartMs(m_day + 1 + rules.followUpDays) - 1;
+    out.ticket = slot.ticket;
+    emit(out, e);
+    return out;
+}
+
 Outcome Engine::cancel(TicketId id)
 {
     Outcome out;
@@ -636,7 +787,7 @@ EngineSnapshot Engine::snapshot() const
     for (const auto &[id, t] : m_tickets)
         s.tickets.push_back(t);
     for (const auto &[n, w] : m_windows) {
-        if (!w.clerk.empty() || w.paused || w.current != 0)
+        if (!w.clerk.empty() || w.paused || w.current != 0 || w.rating.ticket != 0)
             s.windows.push_back(w);
     }
     for (const auto &[service, q] : m_recentServiceSeconds)

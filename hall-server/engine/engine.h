@@ -31,6 +31,10 @@ enum class ErrorCode : int {
     DailyLimitReached,
     InvalidTransfer,
     InvalidArgument,
+    NothingToRate,
+    RatingClosed,
+    AlreadyRated,
+    InvalidRating,
 };
 
 const char *toString(ErrorCode c); // stable snake_case code, used on the wire and in the journal
@@ -86,6 +90,17 @@ public:
     Outcome signOut(int window);
     Outcome pause(int window);
     Outcome resume(int window);
+    // The clerk asks the visitor to rate: the one called or served now, or the last one finished
+    // while their slot is still open (expected, when given, must be one of them).
+    Outcome requestRating(int window, TicketId expected = 0);
+    // A vote from the window's pad for the visitor in the window's rating slot. Only the first
+    // vote of a slot counts, and only until RatingRules::windowSeconds after it opened.
+    Outcome rate(int window, const std::string &rating, const std::vector<std::string> &tags, const std::string &device,
+                 TicketId expected = 0);
+    // When a rating slot opened at `openedAt` stops taking votes.
+    Millis ratingUntil(Millis openedAt) const { return openedAt + Millis(m_config.ratings.windowSeconds) * 1000; }
+    // The first instant of a business day (its rollover time), UTC ms: businessDay's inverse.
+    Millis dayStartMs(int day) const;
     // Starts the new business day if the clock has passed the rollover hour. Every operation does
     // this first; the server also calls it from a timer so boards clear at the hour.
     Outcome tick();

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "types.h"
 
 #include <array>
@@ -44,7 +45,7 @@ constexpr std::array<std::pair<TicketStatus, const char *>, 7> kStatuses{{
     {TicketStatus::Expired, "expired"},
 }};
 
-constexpr std::array<std::pair<EventType, const char *>, 13> kEventTypes{{
+constexpr std::array<std::pair<EventType, const char *>, 16> kEventTypes{{
     {EventType::DayStarted, "day_started"},
     {EventType::TicketIssued, "ticket_issued"},
     {EventType::TicketCalled, "ticket_called"},
@@ -58,6 +59,9 @@ constexpr std::array<std::pair<EventType, const char *>, 13> kEventTypes{{
     {EventType::ClerkSignedOut, "clerk_signed_out"},
     {EventType::WindowPaused, "window_paused"},
     {EventType::WindowResumed, "window_resumed"},
+    {EventType::RatingRequested, "rating_requested"},
+    {EventType::TicketRated, "ticket_rated"},
+    {EventType::FollowUpClosed, "followup_closed"},
 }};
 } // namespace
 
@@ -96,6 +100,33 @@ const Clerk *HallConfig::clerk(const std::string &id) const
     for (const auto &c : clerks) {
         if (c.id == id)
             return &c;
+    }
+    return nullptr;
+}
+
+const std::vector<std::string> &RatingRules::values() const
+{
+    static const std::vector<std::string> two{"satisfied", "unsatisfied"};
+    static const std::vector<std::string> five{"very_satisfied", "satisfied", "basically_satisfied", "unsatisfied", "very_unsatisfied"};
+    return scale == "five" ? five : two;
+}
+
+bool RatingRules::isValue(const std::string &rating) const
+{
+    const auto &v = values();
+    return std::find(v.begin(), v.end(), rating) != v.end();
+}
+
+bool RatingRules::isSatisfied(const std::string &rating)
+{
+    return rating == "satisfied" || rating == "very_satisfied" || rating == "basically_satisfied";
+}
+
+const RatingReason *RatingRules::reason(const std::string &code) const
+{
+    for (const auto &r : reasons) {
+        if (r.code == code)
+            return &r;
     }
     return nullptr;
 }

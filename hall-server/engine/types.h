@@ -58,6 +58,29 @@ struct Clerk {
     std::string photo;
 };
 
+// The electronic evaluation system's rules (docs/protocol.md section 8).
+struct RatingReason {
+    std::string code; // stable key, e.g. "wait_long"
+    std::string nameZh;
+    std::string nameEn;
+};
+
+struct RatingRules {
+    std::string scale = "two";  // "two" (满意 / 不满意, the hall's default) or "five" (national)
+    int windowSeconds = 120;    // how long after finish (or a request) the window's pad takes a vote
+    int starMinVotes = 10;      // votes a clerk needs in a week to be ranked
+    int followUpDays = 3;       // an unsatisfied vote's follow-up is due this many days later
+    std::vector<RatingReason> reasons; // tags an unsatisfied vote may carry
+
+    // The scale's values, most satisfied first.
+    const std::vector<std::string> &values() const;
+    bool isValue(const std::string &rating) const;
+    // Counts as satisfied in shares and the service star: 满意 on the two-level scale, the top
+    // three (非常满意, 满意, 基本满意) on the five-level one.
+    static bool isSatisfied(const std::string &rating);
+    const RatingReason *reason(const std::string &code) const;
+};
+
 struct HallConfig {
     std::string hallId;
     std::string nameZh;
@@ -67,6 +90,7 @@ struct HallConfig {
     std::vector<Service> services;
     std::vector<WindowConfig> windows;
     std::vector<Clerk> clerks;
+    RatingRules ratings;
 
     const Service *service(const std::string &code) const;
     const WindowConfig *window(int number) const;
@@ -95,12 +119,24 @@ struct Ticket {
     int transfers = 0;
 };
 
+// The one visitor who may rate at a window: opened by finishing them (or by the clerk asking
+// them to rate), replaced by the next, cleared by a new day.
+struct RatingSlot {
+    TicketId ticket = 0;  // 0 = nobody may rate here
+    std::string clerk;    // who served them: the vote counts for this clerk
+    Millis openedAt = 0;
+    bool rated = false;   // the first press counted
+
+    bool operator==(const RatingSlot &) const = default;
+};
+
 struct WindowState {
     int number = 0;
     std::string clerk;     // empty = closed
     bool paused = false;
     TicketId current = 0;  // ticket called or being served here
     Millis openedAt = 0;
+    RatingSlot rating;
 };
 
 enum class EventType : int {
@@ -117,6 +153,9 @@ enum class EventType : int {
     ClerkSignedOut,
     WindowPaused,
     WindowResumed,
+    RatingRequested,
+    TicketRated,
+    FollowUpClosed,
 };
 
 const char *toString(EventType t);
@@ -136,6 +175,12 @@ struct Event {
     int day = 0;            // TicketIssued and DayStarted
     int targetWindow = 0;   // TicketTransferred: window it was sent to (0 = any)
     int recalls = 0;        // TicketRecalled: count after the recall
+    std::string rating;     // TicketRated: the value on the hall's scale
+    std::vector<std::string> tags; // TicketRated: reason codes of an unsatisfied vote
+    std::string device;     // TicketRated: the pad; FollowUpClosed: who closed it
+    Millis due = 0;         // TicketRated, unsatisfied: when its follow-up is due
+    std::int64_t followUp = 0; // FollowUpClosed: the follow-up (the seq of its ticket_rated)
+    std::string note;       // FollowUpClosed: what was done
 
     bool operator==(const Event &) const = default;
 };

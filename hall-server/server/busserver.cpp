@@ -2,6 +2,7 @@
 
 #include "bus/hallwire.h"
 #include "config/hallconfig.h"
+#include "report/ranking.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -43,6 +44,8 @@ constexpr const char *unknownDevice = "unknown_device";
 constexpr const char *alreadyRevoked = "already_revoked";
 constexpr const char *keyInUse = "key_in_use";
 constexpr const char *keyRevoked = "key_revoked";
+constexpr const char *unknownFollowUp = "unknown_follow_up";
+constexpr const char *followUpClosed = "follow_up_closed";
 } // namespace codes
 
 bus::Error err(const char *code, const QString &message)
@@ -119,6 +122,13 @@ BusServer::BusServer(HallHost &host, BusOptions options, QObject *parent)
         {QStringLiteral("device.revoke"), {Admin, &BusServer::opDeviceRevoke}},
         {QStringLiteral("device.list"), {Manager | Admin, &BusServer::opDeviceList, true}},
         {QStringLiteral("config.reload"), {Admin, &BusServer::opConfigReload, true}},
+        {QStringLiteral("rating.request"), {windowRoles, &BusServer::opRatingRequest}},
+        // Votes from pads alone, admins included: a clerk's or an operator's key must never vote.
+        {QStringLiteral("rating.submit"), {Pad, &BusServer::opRatingSubmit}},
+        {QStringLiteral("ratings.clerk"), {Counter | Pad | Manager | Admin, &BusServer::opRatingsClerk, true}},
+        {QStringLiteral("report.week"), {Counter | Pad | Board | Manager | Admin, &BusServer::opReportWeek, true}},
+        {QStringLiteral("followup.list"), {Manager | Admin, &BusServer::opFollowUpList, true}},
+        {QStringLiteral("followup.close"), {Manager | Admin, &BusServer::opFollowUpClose}},
     };
 }
 
@@ -281,6 +291,7 @@ void BusServer::flush()
     phase.start();
     m_pendingSeq = m_host.store().lastSeq();
     m_batchKeys.clear();
+    m_batchClosedFollowUps.clear();
     for (Work &w : works)
         handle(w);
     const qint64 handledNs = phase.nsecsElapsed();
@@ -338,8 +349,12 @@ void BusServer::flush()
         // After a failed commit the engine may not have been rebuilt (the process is stopping).
         if (!committed)
             w.error = err(codes::internalError, QStringLiteral("the hall database refused a write; try again"));
-        if (!w.error)
-            w.result = snapshotJson();
+        if (!w.error) {
+            if (w.read)
+                w.read(w);
+            else
+                w.result = snapshotJson();
+        }
         answer(w, replyBytes(w));
     }
     for (Work &w : works) {
@@ -447,9 +462,10 @@ void BusServer::applyOutcome(Work &w, const Outcome &out)
 int BusServer::windowFor(Work &w, ArgReader &args)
 {
     const auto given = args.optionalInteger(QStringLiteral("window"), 1, kMaxWindow);
-    if (w.device->role == "counter") {
+    if (w.device->role == "counter" || w.device->role == "pad") {
         if (given && *given != w.device->window)
-            w.error = err(codes::forbidden, QStringLiteral("this counter belongs to window %1, not %2").arg(w.device->window).arg(*given));
+            w.error = err(codes::forbidden, QStringLiteral("this %1 belongs to window %2, not %3")
+                                                .arg(qs(w.device->role)).arg(w.device->window).arg(*given));
         return w.device->window;
     }
     if (!given && args.ok())
@@ -965,6 +981,238 @@ void BusServer::opConfigReload(Work &w, ArgReader &args)
     // Terminals compare the heartbeat's version with their snapshot's and take a new snapshot.
     w.notices.push_back(notice(QStringLiteral("heartbeat"), {{QLatin1String("configVersion"), version}}));
     qCInfo(lcBusServer).noquote() << "configuration reloaded by" << qs(w.device->id) << "version" << version;
+}
+
+// ---- Ratings and reports (docs/protocol.md section 8) --------------------------------------------
+
+void BusServer::opRatingRequest(Work &w, ArgReader &args)
+{
+    windowOp(w, args, true, [](Engine &e, int window, TicketId t) { return e.requestRating(window, t); });
+}
+
+void BusServer::opRatingSubmit(Work &w, ArgReader &args)
+{
+    // The pad's own window, always: a pad never names one, so a vote cannot be aimed elsewhere.
+    const int window = w.device->window;
+    const QString rating = args.text(QStringLiteral("rating"), 32);
+    const qint64 ticket = args.optionalInteger(QStringLiteral("ticket"), 1, kMaxTicketId).value_or(0);
+    const QStringList tags = args.optionalTextList(QStringLiteral("tags"), 5, 32).value_or(QStringList());
+    if (!argsOk(w, args))
+        return;
+    std::vector<std::string> tagList;
+    for (const QString &t : tags)
+        tagList.push_back(t.toStdString());
+    const Outcome out = m_host.engine().rate(window, rating.toStdString(), tagList, w.device->id, ticket);
+    applyOutcome(w, out);
+    if (w.error)
+        return;
+    const Event &e = out.events.back();
+    QJsonObject r{{QLatin1String("ticket"), qint64(e.ticket)},
+                  {QLatin1String("window"), e.window},
+                  {QLatin1String("clerk"), qs(e.clerk)},
+                  {QLatin1String("rating"), qs(e.rating)},
+                  {QLatin1String("at"), qint64(e.at)}};
+    if (const Ticket *t = m_host.engine().ticket(e.ticket))
+        r.insert(QLatin1String("label"), qs(t->label));
+    if (!tags.isEmpty())
+        r.insert(QLatin1String("tags"), QJsonArray::fromStringList(tags));
+    w.result.insert(QLatin1String("rating"), r);
+}
+
+const std::vector<store::ClerkCounts> &BusServer::countsFor(int fromDay, int toDay)
+{
+    if (m_countsCache.size() > 64) // a manager paging through old weeks: keep memory bounded
+        m_countsCache.clear();
+    auto &cached = m_countsCache[{fromDay, toDay}];
+    const qint64 seq = m_host.store().lastSeq();
+    if (cached.first != seq || seq == 0) {
+        const Engine &engine = m_host.engine();
+        cached = {seq, m_host.store().clerkCounts(fromDay, toDay, engine.dayStartMs(fromDay), engine.dayStartMs(toDay + 1))};
+    }
+    return cached.second;
+}
+
+namespace {
+std::vector<report::RankedClerk> rankedWeek(const std::vector<store::ClerkCounts> &counts, const HallConfig &config)
+{
+    std::vector<report::ClerkTally> tallies;
+    for (const auto &c : counts) {
+        const Clerk *k = config.clerk(c.clerk);
+        tallies.push_back({c.clerk, k ? k->name : c.clerk, k ? k->badge : std::string(), c.services, c.ratings, c.satisfied});
+    }
+    return report::rankWeek(std::move(tallies), config.ratings.starMinVotes);
+}
+
+QJsonObject rankedJson(const report::RankedClerk &r)
+{
+    QJsonObject o{{QLatin1String("clerk"), qs(r.clerk)},
+                  {QLatin1String("name"), qs(r.name)},
+                  {QLatin1String("badge"), qs(r.badge)},
+                  {QLatin1String("services"), r.services},
+                  {QLatin1String("ratings"), r.ratings},
+                  {QLatin1String("satisfied"), r.satisfied},
+                  {QLatin1String("qualified"), r.qualified}};
+    if (r.ratings) {
+        o.insert(QLatin1String("share"), r.share());
+        o.insert(QLatin1String("wilson"), r.wilson);
+    }
+    if (r.rank)
+        o.insert(QLatin1String("rank"), r.rank);
+    return o;
+}
+} // namespace
+
+void BusServer::opRatingsClerk(Work &w, ArgReader &args)
+{
+    const auto given = args.optionalText(QStringLiteral("clerk"), 32);
+    if (!argsOk(w, args))
+        return;
+    const Engine &engine = m_host.engine();
+    std::string clerk;
+    if (given) {
+        clerk = given->toStdString();
+    } else if (w.device->window) {
+        const WindowState *ws = engine.window(w.device->window);
+        if (!ws || ws->clerk.empty()) {
+            w.error = err(toString(ErrorCode::WindowNotOpen), QStringLiteral("window %1 has no clerk signed in; name one").arg(w.device->window));
+            return;
+        }
+        clerk = ws->clerk;
+    } else {
+        w.error = err(bus::codes::badRequest, QStringLiteral("args.clerk: required (only counters and pads have a window of their own)"));
+        return;
+    }
+    const Clerk *k = engine.config().clerk(clerk);
+    if (!k) {
+        w.error = err(toString(ErrorCode::UnknownClerk), QStringLiteral("unknown clerk \"%1\"").arg(qs(clerk)));
+        return;
+    }
+    w.deferredRead = true;
+    w.read = [this, clerk](Work &w) {
+        const Engine &engine = m_host.engine();
+        const Clerk *k = engine.config().clerk(clerk);
+        QJsonObject who{{QLatin1String("id"), qs(clerk)}, {QLatin1String("name"), qs(k ? k->name : clerk)}, {QLatin1String("badge"), qs(k ? k->badge : "")}};
+        if (k && !k->photo.empty())
+            who.insert(QLatin1String("photo"), qs(k->photo));
+        const int today = engine.today();
+        QJsonObject day{{QLatin1String("services"), 0}, {QLatin1String("ratings"), 0}, {QLatin1String("satisfied"), 0}};
+        for (const auto &c : countsFor(today, today))
+            if (c.clerk == clerk)
+                day = {{QLatin1String("services"), c.services}, {QLatin1String("ratings"), c.ratings}, {QLatin1String("satisfied"), c.satisfied}};
+        const report::IsoWeek week = report::IsoWeek::ofDay(today);
+        const auto rows = rankedWeek(countsFor(week.monday(), week.sunday()), engine.config());
+        int ranked = 0;
+        QJsonObject mine{{QLatin1String("services"), 0}, {QLatin1String("ratings"), 0}, {QLatin1String("satisfied"), 0}, {QLatin1String("qualified"), false}};
+        for (const auto &r : rows) {
+            ranked += r.rank ? 1 : 0;
+            if (r.clerk == clerk)
+                mine = rankedJson(r);
+        }
+        for (const char *drop : {"clerk", "name", "badge"})
+            mine.remove(QLatin1String(drop));
+        mine.insert(QLatin1String("week"), qs(week.toString()));
+        mine.insert(QLatin1String("ranked"), ranked);
+        const report::IsoWeek last = week.previous();
+        const auto lastRows = rankedWeek(countsFor(last.monday(), last.sunday()), engine.config());
+        const bool lastStar = !lastRows.empty() && lastRows.front().rank == 1 && lastRows.front().clerk == clerk;
+        w.result = {{QLatin1String("clerk"), who}, {QLatin1String("today"), day}, {QLatin1String("week"), mine},
+                    {QLatin1String("lastWeekStar"), lastStar}};
+    };
+}
+
+void BusServer::opReportWeek(Work &w, ArgReader &args)
+{
+    const auto text = args.optionalText(QStringLiteral("week"), 8);
+    if (!argsOk(w, args))
+        return;
+    report::IsoWeek week = report::IsoWeek::ofDay(m_host.engine().today());
+    if (text) {
+        const auto parsed = report::IsoWeek::parse(text->toStdString());
+        if (!parsed) {
+            w.error = err(bus::codes::badRequest, QStringLiteral("args.week: must be an ISO week like \"2026-W48\", got \"%1\"").arg(*text));
+            return;
+        }
+        week = *parsed;
+    }
+    w.deferredRead = true;
+    w.read = [this, week](Work &w) {
+        const HallConfig &config = m_host.engine().config();
+        QJsonArray rows;
+        for (const auto &r : rankedWeek(countsFor(week.monday(), week.sunday()), config))
+            rows.append(rankedJson(r));
+        w.result = {{QLatin1String("week"), qs(week.toString())},
+                    {QLatin1String("from"), qs(businessDayDate(week.monday()))},
+                    {QLatin1String("to"), qs(businessDayDate(week.sunday()))},
+                    {QLatin1String("scale"), qs(config.ratings.scale)},
+                    {QLatin1String("minVotes"), config.ratings.starMinVotes},
+                    {QLatin1String("clerks"), rows}};
+    };
+}
+
+void BusServer::opFollowUpList(Work &w, ArgReader &args)
+{
+    const QString status = args.optionalText(QStringLiteral("status"), 8).value_or(QStringLiteral("open"));
+    const int limit = int(args.optionalInteger(QStringLiteral("limit"), 1, 1000).value_or(200));
+    if (!argsOk(w, args))
+        return;
+    if (status != QLatin1String("open") && status != QLatin1String("closed") && status != QLatin1String("all")) {
+        w.error = err(bus::codes::badRequest, QStringLiteral("args.status: must be open, closed or all"));
+        return;
+    }
+    w.deferredRead = true;
+    w.read = [this, status, limit](Work &w) {
+        QJsonArray list;
+        for (const store::FollowUp &f : m_host.store().followUps(status.toStdString(), limit)) {
+            QJsonObject o{{QLatin1String("id"), f.id},
+                          {QLatin1String("ticket"), qint64(f.ticket)},
+                          {QLatin1String("label"), qs(f.label)},
+                          {QLatin1String("window"), f.window},
+                          {QLatin1String("clerk"), qs(f.clerk)},
+                          {QLatin1String("rating"), qs(f.rating)},
+                          {QLatin1String("ratedAt"), f.ratedAt},
+                          {QLatin1String("dueAt"), f.dueAt},
+                          {QLatin1String("status"), qs(f.status)}};
+            if (!f.tags.isEmpty())
+                o.insert(QLatin1String("tags"), QJsonDocument::fromJson(f.tags).array());
+            if (f.closedAt) {
+                o.insert(QLatin1String("closedAt"), f.closedAt);
+                o.insert(QLatin1String("closedBy"), qs(f.closedBy));
+                o.insert(QLatin1String("note"), qs(f.note));
+            }
+            list.append(o);
+        }
+        w.result = {{QLatin1String("followUps"), list}};
+    };
+}
+
+void BusServer::opFollowUpClose(Work &w, ArgReader &args)
+{
+    const qint64 id = args.integer(QStringLiteral("id"), 1, std::numeric_limits<qint64>::max() / 2);
+    const QString note = args.text(QStringLiteral("note"), 500);
+    if (!argsOk(w, args))
+        return;
+    const auto f = m_host.store().followUp(id);
+    if (!f) {
+        w.error = err(codes::unknownFollowUp, QStringLiteral("no follow-up %1").arg(id));
+        return;
+    }
+    if (f->status != "open" || m_batchClosedFollowUps.contains(id)) {
+        w.error = err(codes::followUpClosed, QStringLiteral("follow-up %1 was closed already").arg(id));
+        return;
+    }
+    Outcome out = m_host.engine().tick(); // a day that started meanwhile goes first in the journal
+    Event e;
+    e.type = EventType::FollowUpClosed;
+    e.at = m_host.engine().clock().now();
+    e.followUp = id;
+    e.note = note.toStdString();
+    e.device = w.device->id;
+    out.events.push_back(e);
+    applyOutcome(w, out);
+    if (!w.error) {
+        m_batchClosedFollowUps.insert(id);
+        w.result.insert(QLatin1String("followUp"), id);
+    }
 }
 
 } // namespace hall::server

@@ -112,6 +112,7 @@ private:
         bool skip = false;         // a duplicate of a request in progress; answered with it
         QByteArray storedReply;    // the first reply to a retried request
         std::function<void(Work &)> resume; // set when a checked sign-in rejoins a batch
+        std::function<void(Work &)> read;   // a deferred read other than the snapshot (reports)
         std::vector<bus::EventMessage> notices; // published after the commit
     };
 
@@ -166,6 +167,17 @@ private:
     void opDeviceRevoke(Work &w, bus::ArgReader &args);
     void opDeviceList(Work &w, bus::ArgReader &args);
     void opConfigReload(Work &w, bus::ArgReader &args);
+    void opRatingRequest(Work &w, bus::ArgReader &args);
+    void opRatingSubmit(Work &w, bus::ArgReader &args);
+    void opRatingsClerk(Work &w, bus::ArgReader &args);
+    void opReportWeek(Work &w, bus::ArgReader &args);
+    void opFollowUpList(Work &w, bus::ArgReader &args);
+    void opFollowUpClose(Work &w, bus::ArgReader &args);
+
+    // The clerks' counts over business days [from, to], from the store, cached until the next
+    // commit: every pad asks for its clerk's stars after every vote.
+    const std::vector<store::ClerkCounts> &countsFor(int fromDay, int toDay);
+    QJsonArray weekRows(int day, int *ranked);
 
     // PIN checks run on the thread pool (argon2id takes tens of milliseconds and 64 MiB); the
     // verdict comes back here and joins the next batch.
@@ -206,6 +218,8 @@ private:
     QSet<QByteArray> m_batchKeys;
     std::map<QByteArray, std::vector<Incoming>> m_alsoReplyTo; // retries of a request in progress
     QSet<QByteArray> m_revokedKeys;
+    QSet<qint64> m_batchClosedFollowUps; // closed by an earlier request of the batch being handled
+    std::map<std::pair<int, int>, std::pair<qint64, std::vector<store::ClerkCounts>>> m_countsCache; // days -> (seq, counts)
     int m_pinChecks = 0; // in progress, all terminals together
     QTimer m_rebindTimer;
     // Last member: destroyed first, waiting for PIN checks that post back to this object.

@@ -201,6 +201,41 @@ CREATE TABLE device_status (
   at INTEGER NOT NULL
 ) WITHOUT ROWID;
 )SQL",
+    // 5: ratings (一次一评). A window's rating slot lives on its row, so a restart keeps the
+    // visitor's chance to vote; the session it rates is fixed when the slot opens, because the
+    // ticket's own session pointer moves on if it is transferred and called elsewhere.
+    // UNIQUE (session) is the store's own guard against a second vote, behind the engine's.
+    R"SQL(
+ALTER TABLE windows ADD COLUMN rate_ticket INTEGER;
+ALTER TABLE windows ADD COLUMN rate_clerk TEXT;
+ALTER TABLE windows ADD COLUMN rate_opened_at INTEGER;
+ALTER TABLE windows ADD COLUMN rate_session INTEGER;
+ALTER TABLE windows ADD COLUMN rated INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE ratings (
+  id INTEGER PRIMARY KEY,          -- the seq of its ticket_rated event
+  session INTEGER NOT NULL UNIQUE, -- one vote per service session
+  ticket INTEGER NOT NULL,
+  window INTEGER NOT NULL,
+  clerk TEXT NOT NULL,
+  device TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  day INTEGER NOT NULL,
+  rating TEXT NOT NULL,
+  satisfied INTEGER NOT NULL CHECK (satisfied IN (0, 1)),
+  tags TEXT
+);
+CREATE INDEX ratings_day ON ratings(day, clerk);
+-- 回访 / 整改: one per unsatisfied vote, for managers.
+CREATE TABLE follow_ups (
+  id INTEGER PRIMARY KEY REFERENCES ratings(id),
+  due_at INTEGER NOT NULL,
+  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+  closed_at INTEGER,
+  closed_by TEXT,
+  note TEXT
+);
+CREATE INDEX follow_ups_open ON follow_ups(due_at) WHERE status = 'open';
+)SQL",
 };
 
 inline constexpr int kMigrationCount = int(sizeof(kMigrations) / sizeof(kMigrations[0]));

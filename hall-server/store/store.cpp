@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <limits>
 
 Q_LOGGING_CATEGORY(lcStore, "hall.server.store")
 
@@ -162,6 +163,19 @@ struct Store::Prepared {
         , windowClerk(db, "INSERT INTO windows (number, clerk, paused, opened_at) VALUES (?1, ?2, 0, ?3) "
                           "ON CONFLICT (number) DO UPDATE SET clerk = excluded.clerk, paused = 0, opened_at = excluded.opened_at")
         , windowPaused(db, "UPDATE windows SET paused = ?2 WHERE number = ?1")
+        , openRatingSlot(db, "INSERT INTO windows (number, rate_ticket, rate_clerk, rate_opened_at, rate_session, rated) "
+                             "VALUES (?1, ?2, ?3, ?4, (SELECT session FROM tickets WHERE id = ?2), 0) "
+                             "ON CONFLICT (number) DO UPDATE SET rate_ticket = excluded.rate_ticket, rate_clerk = excluded.rate_clerk, "
+                             "rate_opened_at = excluded.rate_opened_at, rate_session = excluded.rate_session, rated = 0")
+        , insertRating(db, "INSERT INTO ratings (id, session, ticket, window, clerk, device, at, day, rating, satisfied, tags) "
+                           "SELECT ?1, rate_session, ?2, ?3, ?4, ?5, ?6, (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'day'), "
+                           "?7, ?8, ?9 FROM windows WHERE number = ?3 AND rate_ticket = ?2")
+        , slotRated(db, "UPDATE windows SET rated = 1 WHERE number = ?1 AND rate_ticket = ?2")
+        , openFollowUp(db, "INSERT INTO follow_ups (id, due_at) VALUES (?1, ?2)")
+        , closeFollowUp(db, "UPDATE follow_ups SET status = 'closed', closed_at = ?2, closed_by = ?3, note = ?4 WHERE id = ?1 AND status = 'open'")
+        , slotRatedFor(db, "SELECT rated FROM windows WHERE number = ?1 AND rate_ticket = ?2")
+        , clearRatingSlots(db, "UPDATE windows SET rate_ticket = NULL, rate_clerk = NULL, rate_opened_at = NULL, rate_session = NULL, rated = 0 "
+                               "WHERE rate_ticket IS NOT NULL")
     {
     }
 
@@ -171,6 +185,7 @@ struct Store::Prepared {
     Statement issue, call, recall, start, end, finish, transfer;
     Statement openSession, startSession, endSession;
     Statement windowClerk, windowPaused;
+    Statement openRatingSlot, insertRating, slotRated, openFollowUp, closeFollowUp, slotRatedFor, clearRatingSlots;
 };
 
 // ---- Open and migrate -----------------------------------------------------------------------
@@ -420,13 +435,18 @@ EngineSnapshot Store::loadSnapshot(const HallConfig &config)
             windowStates[t.window].number = t.window;
             windowStates[t.window].current = t.id;
         }
-    Statement windows(m_db, "SELECT number, clerk, paused, opened_at FROM windows WHERE clerk IS NOT NULL OR paused != 0");
+    Statement windows(m_db, "SELECT number, clerk, paused, opened_at, rate_ticket, rate_clerk, rate_opened_at, rated FROM windows "
+                            "WHERE clerk IS NOT NULL OR paused != 0 OR rate_ticket IS NOT NULL");
     while (windows.step()) {
         WindowState &w = windowStates[int(windows.int64(0))];
         w.number = int(windows.int64(0));
         w.clerk = windows.text(1);
         w.paused = windows.int64(2) != 0;
         w.openedAt = windows.int64(3);
+        w.rating.ticket = windows.int64(4);
+        w.rating.clerk = windows.text(5);
+        w.rating.openedAt = windows.int64(6);
+        w.rating.rated = windows.int64(7) != 0;
     }
     windows.reset();
     for (auto &[number, w] : windowStates)
@@ -494,6 +514,7 @@ void Store::applyToProjections(const Event &e, qint64 seq)
     Prepared &p = *m_sql;
     switch (e.type) {
     case EventType::DayStarted:
+        p.clearRatingSlots.exec();
         p.expireSessions.bind(1, e.at).exec();
         p.expireTickets.bind(1, e.at).exec();
         p.setDay.bind(1, std::to_string(e.day)).exec();
@@ -528,6 +549,42 @@ void Store::applyToProjections(const Event &e, qint64 seq)
     case EventType::TicketFinished:
         p.finish.bind(1, e.ticket).bind(2, e.at).exec();
         p.endSession.bind(1, e.ticket).bind(2, e.at).bind(3, std::string("finished")).exec();
+        // As the engine: a visitor who rated when asked, before the finish, keeps their one vote.
+        if (!ratedAlready(e.window, e.ticket))
+            p.openRatingSlot.bind(1, qint64(e.window)).bind(2, e.ticket).bindOptional(3, e.clerk).bind(4, e.at).exec();
+        break;
+    case EventType::RatingRequested:
+        p.openRatingSlot.bind(1, qint64(e.window)).bind(2, e.ticket).bindOptional(3, e.clerk).bind(4, e.at).exec();
+        break;
+    case EventType::TicketRated: {
+        QByteArray tags;
+        if (!e.tags.empty()) {
+            QJsonArray a;
+            for (const auto &t : e.tags)
+                a.append(QString::fromStdString(t));
+            tags = QJsonDocument(a).toJson(QJsonDocument::Compact);
+        }
+        p.insertRating.bind(1, seq).bind(2, e.ticket).bind(3, qint64(e.window)).bind(4, e.clerk).bind(5, e.device).bind(6, e.at)
+            .bind(7, e.rating).bind(8, qint64(RatingRules::isSatisfied(e.rating) ? 1 : 0));
+        if (tags.isEmpty())
+            p.insertRating.bindNull(9);
+        else
+            p.insertRating.bind(9, tags);
+        p.insertRating.exec();
+        // The engine checked the slot; the store checks it held this ticket, so a journal and its
+        // projections can never disagree about who was rated.
+        if (sqlite3_changes(m_db) != 1)
+            throw StoreFailure{"ticket_rated for ticket " + std::to_string(e.ticket) + " at window " + std::to_string(e.window)
+                               + " does not match the window's rating slot"};
+        p.slotRated.bind(1, qint64(e.window)).bind(2, e.ticket).exec();
+        if (!RatingRules::isSatisfied(e.rating))
+            p.openFollowUp.bind(1, seq).bind(2, e.due).exec();
+        break;
+    }
+    case EventType::FollowUpClosed:
+        p.closeFollowUp.bind(1, e.followUp).bind(2, e.at).bind(3, e.device).bind(4, e.note).exec();
+        if (sqlite3_changes(m_db) != 1)
+            throw StoreFailure{"followup_closed for follow-up " + std::to_string(e.followUp) + ", which is not open"};
         break;
     case EventType::TicketCancelled:
         p.end.bind(1, e.ticket).bind(2, std::string("cancelled")).bind(3, e.at).exec();
@@ -543,6 +600,113 @@ void Store::applyToProjections(const Event &e, qint64 seq)
         p.windowPaused.bind(1, qint64(e.window)).bind(2, qint64(e.type == EventType::WindowPaused ? 1 : 0)).exec();
         break;
     }
+}
+
+bool Store::ratedAlready(int window, engine::TicketId ticket)
+{
+    Statement &q = m_sql->slotRatedFor;
+    q.bind(1, qint64(window)).bind(2, ticket);
+    const bool rated = q.step() && q.int64(0) != 0;
+    q.reset();
+    return rated;
+}
+
+// ---- Reports ----------------------------------------------------------------------------------
+
+qint64 Store::firstSeqAtOrAfter(qint64 ms)
+{
+    // Events are appended in time order, so seq order is time order: a binary search on the
+    // primary key finds the boundary in ~20 lookups without an index on time.
+    Statement at(m_db, "SELECT at FROM events WHERE seq >= ?1 ORDER BY seq LIMIT 1");
+    qint64 lo = 1, hi = m_lastSeq + 1;
+    while (lo < hi) {
+        const qint64 mid = lo + (hi - lo) / 2;
+        at.bind(1, mid);
+        const bool found = at.step();
+        const qint64 t = found ? at.int64(0) : std::numeric_limits<qint64>::max();
+        at.reset();
+        if (t >= ms)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+std::vector<ClerkCounts> Store::clerkCounts(int fromDay, int toDay, qint64 fromMs, qint64 toMs)
+{
+    std::map<std::string, ClerkCounts> byClerk;
+    const qint64 firstSeq = firstSeqAtOrAfter(fromMs);
+    const qint64 endSeq = firstSeqAtOrAfter(toMs);
+    Statement sessions(m_db, "SELECT clerk, COUNT(*) FROM service_sessions WHERE id >= ?1 AND id < ?2 AND outcome = 'finished' "
+                             "AND clerk IS NOT NULL GROUP BY clerk");
+    sessions.bind(1, firstSeq).bind(2, endSeq);
+    while (sessions.step()) {
+        ClerkCounts &c = byClerk[sessions.text(0)];
+        c.clerk = sessions.text(0);
+        c.services = int(sessions.int64(1));
+    }
+    sessions.reset();
+    Statement votes(m_db, "SELECT clerk, COUNT(*), SUM(satisfied) FROM ratings WHERE day BETWEEN ?1 AND ?2 GROUP BY clerk");
+    votes.bind(1, qint64(fromDay)).bind(2, qint64(toDay));
+    while (votes.step()) {
+        ClerkCounts &c = byClerk[votes.text(0)];
+        c.clerk = votes.text(0);
+        c.ratings = int(votes.int64(1));
+        c.satisfied = int(votes.int64(2));
+    }
+    votes.reset();
+    std::vector<ClerkCounts> out;
+    for (auto &[id, c] : byClerk)
+        out.push_back(std::move(c));
+    return out;
+}
+
+namespace {
+constexpr const char *kFollowUpColumns =
+    "SELECT f.id, r.ticket, t.label, r.window, r.clerk, r.rating, r.tags, r.at, f.due_at, f.status, f.closed_at, f.closed_by, f.note "
+    "FROM follow_ups f JOIN ratings r ON r.id = f.id LEFT JOIN tickets t ON t.id = r.ticket ";
+
+FollowUp followUpFromRow(const Statement &q)
+{
+    FollowUp f;
+    f.id = q.int64(0);
+    f.ticket = q.int64(1);
+    f.label = q.text(2);
+    f.window = int(q.int64(3));
+    f.clerk = q.text(4);
+    f.rating = q.text(5);
+    f.tags = QByteArray::fromStdString(q.text(6));
+    f.ratedAt = q.int64(7);
+    f.dueAt = q.int64(8);
+    f.status = q.text(9);
+    f.closedAt = q.int64(10);
+    f.closedBy = q.text(11);
+    f.note = q.text(12);
+    return f;
+}
+} // namespace
+
+std::vector<FollowUp> Store::followUps(const std::string &status, int limit)
+{
+    const std::string where = status == "all" ? "" : "WHERE f.status = ?2 ";
+    Statement q(m_db, (std::string(kFollowUpColumns) + where + "ORDER BY f.id LIMIT ?1").c_str());
+    q.bind(1, qint64(limit));
+    if (status != "all")
+        q.bind(2, status);
+    std::vector<FollowUp> out;
+    while (q.step())
+        out.push_back(followUpFromRow(q));
+    return out;
+}
+
+std::optional<FollowUp> Store::followUp(qint64 id)
+{
+    Statement q(m_db, (std::string(kFollowUpColumns) + "WHERE f.id = ?1").c_str());
+    q.bind(1, id);
+    if (!q.step())
+        return std::nullopt;
+    return followUpFromRow(q);
 }
 
 bool Store::commit(const std::vector<CommitEntry> &entries, std::vector<std::vector<qint64>> *seqs, QString *error)

@@ -70,6 +70,30 @@ struct StoredEvent {
 
 class Store;
 
+// What the ranking needs of one clerk over a span of business days (report/ranking.h).
+struct ClerkCounts {
+    std::string clerk;
+    int services = 0;  // sessions finished
+    int ratings = 0;
+    int satisfied = 0;
+};
+
+struct FollowUp {
+    qint64 id = 0; // the seq of the ticket_rated event that opened it
+    engine::TicketId ticket = 0;
+    std::string label;
+    int window = 0;
+    std::string clerk;
+    std::string rating;
+    QByteArray tags; // JSON array, or empty
+    qint64 ratedAt = 0;
+    qint64 dueAt = 0;
+    std::string status; // open, closed
+    qint64 closedAt = 0;
+    std::string closedBy;
+    std::string note;
+};
+
 // One operation of a group commit: its events, and the reply to keep for its request id.
 struct CommitEntry {
     std::vector<engine::Event> events;
@@ -106,7 +130,7 @@ struct DeviceStatus {
 class Store
 {
 public:
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
     static constexpr qint64 kIdempotencyRetentionMs = 7LL * 24 * 3600 * 1000;
 
     ~Store();
@@ -150,6 +174,14 @@ public:
     void writeRevocation(const std::string &id, qint64 at, const std::string &by);
     void writeDeviceStatus(const DeviceStatus &s);
     bool integrityCheck(QString *error);
+
+    // Reports. Business days [fromDay, toDay]; the times bound the sessions' calls in the same
+    // span (Engine::dayStartMs), which lets the store read sessions by id range instead of an index
+    // every call would have to write.
+    std::vector<ClerkCounts> clerkCounts(int fromDay, int toDay, qint64 fromMs, qint64 toMs);
+    // status: "open", "closed" or "all"; oldest first.
+    std::vector<FollowUp> followUps(const std::string &status, int limit);
+    std::optional<FollowUp> followUp(qint64 id);
     sqlite3 *handle() const { return m_db; }
 
     static QByteArray encodeEventData(const engine::Event &e);
@@ -161,6 +193,8 @@ private:
     void prepare();
     void applyToProjections(const engine::Event &e, qint64 seq);
     void exec(const char *sql);
+    qint64 firstSeqAtOrAfter(qint64 ms);
+    bool ratedAlready(int window, engine::TicketId ticket);
 
     sqlite3 *m_db = nullptr;
     QString m_path;

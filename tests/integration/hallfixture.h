@@ -24,6 +24,7 @@
 #include <zmq.hpp>
 
 #include <csignal>
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -40,7 +41,9 @@ struct DeviceSpec {
 class Hall
 {
 public:
-    Hall()
+    // tweak, when given, edits the example hall's configuration before it is written.
+    explicit Hall(std::function<void(QJsonObject &)> tweak = {})
+        : m_tweak(std::move(tweak))
     {
         m_ok = m_dir.isValid() && writeConfig() && makeKey(QStringLiteral("server"))
             && ctl({QStringLiteral("init"), QStringLiteral("--db"), db(), QStringLiteral("--config"), configPath()});
@@ -167,10 +170,13 @@ private:
             c = o;
         }
         cfg.insert(QLatin1String("clerks"), clerks);
+        if (m_tweak)
+            m_tweak(cfg);
         QFile out(configPath());
         return out.open(QIODevice::WriteOnly) && out.write(QJsonDocument(cfg).toJson()) > 0;
     }
 
+    std::function<void(QJsonObject &)> m_tweak;
     QTemporaryDir m_dir;
     bool m_ok = false;
     std::map<QString, hall::bus::KeyPair> m_keys;

@@ -98,6 +98,8 @@ inline std::string windowText(const WindowState &w)
     std::ostringstream s;
     s << "window " << w.number << " clerk=" << w.clerk << " paused=" << w.paused << " current=" << w.current
       << " opened=" << w.openedAt;
+    if (w.rating.ticket)
+        s << " rate=" << w.rating.ticket << "/" << w.rating.clerk << "/" << w.rating.openedAt << (w.rating.rated ? "/rated" : "");
     return s.str();
 }
 
@@ -181,7 +183,7 @@ inline std::string queriesText(const Engine &e)
     for (const WindowConfig &cfg : e.config().windows) {
         const WindowState *w = e.window(cfg.number);
         s << "window " << cfg.number << " clerk=" << (w ? w->clerk : "") << " paused=" << (w && w->paused)
-          << " current=" << (w ? w->current : 0) << '\n';
+          << " current=" << (w ? w->current : 0) << " rate=" << (w ? w->rating.ticket : 0) << (w && w->rating.rated ? "/rated" : "") << '\n';
     }
     for (const auto &[id, t] : e.tickets()) {
         const Ticket *found = e.ticket(id);

@@ -84,6 +84,11 @@ public:
     Outcome pause(int w) { return record(m_engine.pause(w)); }
     Outcome resume(int w) { return record(m_engine.resume(w)); }
     Outcome tick() { return record(m_engine.tick()); }
+    Outcome requestRating(int w, TicketId x = 0) { return record(m_engine.requestRating(w, x)); }
+    Outcome rate(int w, const std::string &r, std::vector<std::string> tags = {}, TicketId x = 0)
+    {
+        return record(m_engine.rate(w, r, tags, "pad-" + std::to_string(w), x));
+    }
 
 private:
     Outcome record(Outcome out)
@@ -212,6 +217,8 @@ private Q_SLOTS:
     void noShow();
     void finishFromCalled();
     void finishFromServing();
+    void ratingSlotOpensAtFinishAndTakesOneVote();
+    void ratingSlotEndsWithTheDayAndTheClock();
     void heldTicketRefusals_data();
     void heldTicketRefusals();
     void expectedTicketGuard_data();
@@ -731,6 +738,66 @@ void TestEngine::finishFromServing()
     QCOMPARE(h.engine().window(1)->current, TicketId(0));
     // Service time runs from the start of service, not from the call.
     QCOMPARE(h.engine().averageServiceSeconds("NEW"), 480);
+}
+
+void TestEngine::ratingSlotOpensAtFinishAndTakesOneVote()
+{
+    Hall h;
+    const CalledVisitors visitors = callFirstVisitor(h, 1, localTime(9, 10));
+    QVERIFY2(visitors.failure.isEmpty(), visitors.failure.constData());
+    const TicketId a = visitors.tickets[0];
+    QVERIFY_REFUSED(h, h.rate(1, "satisfied"), ErrorCode::NothingToRate);
+    h.setTime(9, 20);
+    MUST(done, h.finish(1, a));
+    const WindowState *w = h.engine().window(1);
+    QCOMPARE(w->rating.ticket, a);
+    QCOMPARE(w->rating.clerk, std::string("c1"));
+    QCOMPARE(w->rating.openedAt, localTime(9, 20));
+    QVERIFY_REFUSED(h, h.rate(1, "meh"), ErrorCode::InvalidRating);
+    QVERIFY_REFUSED(h, h.rate(1, "satisfied", {"slow"}), ErrorCode::InvalidRating);
+    QVERIFY_REFUSED(h, h.rate(1, "satisfied", {}, a + 1), ErrorCode::TicketNotAtWindow);
+    QVERIFY_REFUSED(h, h.rate(2, "satisfied"), ErrorCode::NothingToRate);
+    h.setTime(9, 21);
+    MUST(vote, h.rate(1, "unsatisfied", {}, a));
+    QCOMPARE(typesOf(vote.events), QByteArray("ticket_rated"));
+    QCOMPARE(vote.events[0].clerk, std::string("c1"));
+    QCOMPARE(vote.events[0].device, std::string("pad-1"));
+    // Due at the end of the third business day after today (04:00 rollover, UTC+8).
+    QCOMPARE(vote.events[0].due, localTime(4, 0, 0, 4) - 1);
+    QVERIFY(h.engine().window(1)->rating.rated);
+    QVERIFY_REFUSED(h, h.rate(1, "satisfied"), ErrorCode::AlreadyRated);
+    QVERIFY_REFUSED(h, h.requestRating(1), ErrorCode::AlreadyRated);
+}
+
+void TestEngine::ratingSlotEndsWithTheDayAndTheClock()
+{
+    Hall h;
+    const CalledVisitors visitors = callFirstVisitor(h, 1, localTime(9, 10));
+    QVERIFY2(visitors.failure.isEmpty(), visitors.failure.constData());
+    const TicketId a = visitors.tickets[0];
+    // Asked while serving: the vote may come before the finish, and still counts once.
+    MUST(asked, h.requestRating(1));
+    QCOMPARE(asked.ticket, a);
+    h.setTime(9, 11);
+    MUST(early, h.rate(1, "satisfied"));
+    MUST(done, h.finish(1, a));
+    QVERIFY(h.engine().window(1)->rating.rated);
+    QVERIFY_REFUSED(h, h.rate(1, "satisfied"), ErrorCode::AlreadyRated);
+
+    // The next visitor: 120 s to vote, not one millisecond more.
+    MUST(issued, h.issue("NEW"));
+    MUST(called, h.callNext(1));
+    h.setTime(10, 0);
+    MUST(done2, h.finish(1));
+    h.setTime(10, 1, 59);
+    QVERIFY(h.engine().window(1)->rating.ticket == issued.ticket && !h.engine().window(1)->rating.rated);
+    h.clock().advance(1000); // 10:02:00, 120 s after the finish
+    QVERIFY_REFUSED(h, h.rate(1, "satisfied"), ErrorCode::RatingClosed);
+    // A new business day clears the slot, even one that nobody used.
+    h.setTime(9, 0, 0, 1);
+    MUST(day, h.tick());
+    QCOMPARE(h.engine().window(1)->rating.ticket, TicketId(0));
+    QVERIFY_REFUSED(h, h.rate(1, "satisfied"), ErrorCode::NothingToRate);
 }
 
 void TestEngine::heldTicketRefusals_data()

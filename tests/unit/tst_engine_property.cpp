@@ -23,8 +23,8 @@ constexpr int kCheckEvery = 5'000;
 constexpr int kWindows = 12;
 constexpr int kServices = 7;
 constexpr int kClerks = 12;
-// Relies on InvalidArgument being the last enumerator; the summary would miss a newer code.
-constexpr int kErrorCodes = int(ErrorCode::InvalidArgument) + 1;
+// Relies on InvalidRating being the last enumerator; the summary would miss a newer code.
+constexpr int kErrorCodes = int(ErrorCode::InvalidRating) + 1;
 
 enum class Op : int {
     Issue,
@@ -40,6 +40,8 @@ enum class Op : int {
     TransferWindow,
     Finish,
     Cancel,
+    RequestRating,
+    Rate,
     Tick,
 };
 constexpr int kOps = int(Op::Tick) + 1;
@@ -48,7 +50,7 @@ const char *opName(Op op)
 {
     static constexpr std::array<const char *, kOps> names{
         "issue", "sign in", "sign out", "pause", "resume", "call next", "recall", "start",
-        "no-show", "transfer to service", "transfer to window", "finish", "cancel", "tick",
+        "no-show", "transfer to service", "transfer to window", "finish", "cancel", "request rating", "rate", "tick",
     };
     return names[std::size_t(op)];
 }
@@ -61,14 +63,16 @@ constexpr std::array<int, kOps> kWeights{
     1,  // sign out
     1,  // pause
     4,  // resume
-    22, // call next
-    4,  // recall
-    10, // start
+    20, // call next
+    3,  // recall
+    9,  // start
     3,  // no-show
     3,  // transfer to service
     3,  // transfer to window
-    20, // finish
-    5,  // cancel
+    19, // finish
+    4,  // cancel
+    2,  // request rating
+    4,  // rate
     3,  // tick
 };
 
@@ -104,6 +108,7 @@ HallConfig makeConfig(std::mt19937_64 &rng)
         c.windows.push_back(w);
     }
     c.clerks = numberedClerks(kClerks);
+    c.ratings.reasons = {{"slow", "办事效率低", "Slow service"}};
     return c;
 }
 
@@ -123,6 +128,8 @@ EventType eventOf(Op op)
     case Op::TransferWindow: return EventType::TicketTransferred;
     case Op::Finish: return EventType::TicketFinished;
     case Op::Cancel: return EventType::TicketCancelled;
+    case Op::RequestRating: return EventType::RatingRequested;
+    case Op::Rate: return EventType::TicketRated;
     case Op::Tick: return EventType::DayStarted;
     }
     return EventType::DayStarted;
@@ -352,6 +359,22 @@ Outcome PropertyRun::perform(Op op)
         return m_engine.finish(w, expectedAt(w));
     }
     case Op::Cancel: return m_engine.cancel(cancelTarget());
+    case Op::RequestRating: {
+        const int w = busyWindow();
+        return m_engine.requestRating(w, pick(4) == 0 ? expectedAt(w) : 0);
+    }
+    case Op::Rate: {
+        // Mostly good votes at a window where someone may rate; now and then an off-scale value
+        // or tags where none belong, which must be refused without a trace.
+        static const std::array<std::string, 3> values{"satisfied", "unsatisfied", "very_satisfied"};
+        const std::string rating = values[pick(10) == 0 ? 2 : pick(2)];
+        std::vector<std::string> tags;
+        if (pick(3) == 0)
+            tags = {pick(5) == 0 ? "bribe" : "slow"};
+        const int w = randomWindow();
+        const WindowState *ws = m_engine.window(w);
+        return m_engine.rate(w, rating, tags, "pad", ws && pick(2) == 0 ? ws->rating.ticket : 0);
+    }
     case Op::Tick: return m_engine.tick();
     }
     return {};
