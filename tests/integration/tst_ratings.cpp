@@ -143,6 +143,18 @@ private Q_SLOTS:
         QCOMPARE(from.dayOfWeek(), 1);
         QCOMPARE(from.daysTo(QDate::fromString(report.value(QLatin1String("to")).toString(), Qt::ISODate)), 6);
 
+        // hallctl's CSV for Excel, over the bus as the manager: the same rows, with the BOM.
+        const QString csvPath = s->hall->path(QStringLiteral("star.csv"));
+        QVERIFY(s->hall->ctl({QStringLiteral("report"), QStringLiteral("week"), QStringLiteral("--csv"), csvPath, QStringLiteral("--key"),
+                              s->hall->path(QStringLiteral("manager-1.key")), QStringLiteral("--server-key"), s->hall->path(QStringLiteral("server.key.pub")),
+                              QStringLiteral("--connect"), QString::fromLatin1(s->hall->requests())}));
+        QFile csv(csvPath);
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QByteArray csvBytes = csv.readAll();
+        QVERIFY(csvBytes.startsWith("\xEF\xBB\xBF" "week,rank,clerk,"));
+        QVERIFY2(csvBytes.contains("," + QByteArray("1,c02,") + QStringLiteral("李秀英").toUtf8() + ",371727,2,2,2,1.0000,0.3424,yes,2\r\n"), csvBytes.constData());
+        QVERIFY2(csvBytes.contains(",2,c01,"), csvBytes.constData());
+
         // An unsatisfied vote opened a follow-up, due days later, which a manager closes once.
         const QJsonArray open = ok((*s)[QStringLiteral("manager-1")].call(QStringLiteral("followup.list"))).value(QLatin1String("followUps")).toArray();
         QCOMPARE(open.size(), 1);

@@ -1,6 +1,9 @@
 // The counter's settings file is read strictly: what a counter would silently misread is refused
 // with the key named.
 #include "counter/counterconfig.h"
+#include "counter/keypadfactory.h"
+#include "drivers/keypad/rs485/rs485keypad.h"
+#include "drivers/keypad/usb/usbhidkeypad.h"
 
 #include <QtTest>
 
@@ -75,6 +78,30 @@ private Q_SLOTS:
         const auto r = parseCounterConfig(R"({"device": "c", "keyFile": "k", "server": {"requests": "ipc:///x", "events": "tcp://a:1", "publicKeyFile": "s"}})",
                                           QStringLiteral("c.json"), QStringLiteral("/"));
         QCOMPARE(r.error, QStringLiteral("c.json: server.requests: must be a tcp:// endpoint"));
+    }
+
+    // The keypad settings pick the driver; each driver's reader checks its own keys.
+    void keypadFactoryPicksTheDriver()
+    {
+        QString error;
+        auto rs485 = hall::counter::makeKeypad({{"driver", "rs485"}, {"port", "/dev/ttyUSB0"}, {"baud", 9600}, {"address", 3}}, &error);
+        QVERIFY2(rs485, qPrintable(error));
+        auto *r = qobject_cast<hall::keypad::Rs485Keypad *>(rs485.get());
+        QVERIFY(r);
+        QCOMPARE(r->config().addresses, QList<int>{3});
+        auto usb = hall::counter::makeKeypad({{"driver", "usb"}, {"vendorId", "1a2c"}, {"productId", "2124"}}, &error);
+        QVERIFY2(usb, qPrintable(error));
+        QVERIFY(qobject_cast<hall::keypad::UsbHidKeypad *>(usb.get()));
+
+        error.clear();
+        QVERIFY(!hall::counter::makeKeypad({{"driver", "bluetooth"}}, &error));
+        QCOMPARE(error, QStringLiteral("keypad.driver: must be \"rs485\" or \"usb\", got \"bluetooth\""));
+        error.clear();
+        QVERIFY(!hall::counter::makeKeypad({{"driver", "rs485"}, {"port", "/dev/ttyUSB0"}, {"address", 300}}, &error));
+        QVERIFY2(error.startsWith(QLatin1String("keypad: ")) && error.contains(QLatin1String("address")), qPrintable(error));
+        error.clear();
+        QVERIFY(!hall::counter::makeKeypad({{"driver", "usb"}, {"vendorId", "xyz"}, {"productId", "2124"}}, &error));
+        QVERIFY2(error.startsWith(QLatin1String("keypad: ")) && error.contains(QLatin1String("vendorId")), qPrintable(error));
     }
 };
 
