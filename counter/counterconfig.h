@@ -1,5 +1,7 @@
 #pragma once
 
+#include "bus/settingsreader.h"
+
 #include <QByteArray>
 #include <QJsonObject>
 #include <QString>
@@ -18,12 +20,7 @@ struct CounterKeypadConfig {
 
 // A counter terminal's own settings file (docs/counter.md). Parsing is strict like the kiosk's:
 // an unknown key is an error, so a misspelt "keypd" never leaves a window without its keypad.
-struct CounterConfig {
-    QString deviceId;      // as registered on the server, e.g. "counter-1"
-    QString keyFile;       // this counter's key pair (hallctl keygen), relative to the file
-    QString serverKeyFile; // the server's public key, relative to the file
-    QByteArray requests;   // "tcp://10.0.0.2:5570"
-    QByteArray events;     // "tcp://10.0.0.2:5571"
+struct CounterConfig : bus::TerminalSettings {
     QString language = QStringLiteral("zh"); // "zh" or "en"
     // How long a refusal stays on screen unless the clerk acts sooner.
     int messageSeconds = 10;

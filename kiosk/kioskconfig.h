@@ -1,5 +1,6 @@
 #pragma once
 
+#include "bus/settingsreader.h"
 #include "drivers/printer/ticketlayout.h"
 #include "drivers/transport/transport.h"
 
@@ -12,12 +13,7 @@ namespace hall::kiosk {
 
 // A kiosk's own settings file (docs/kiosk.md). Parsing is strict like the hall's: an unknown key
 // is an error, so a misspelt "printr" never leaves a kiosk quietly without its printer.
-struct KioskConfig {
-    QString deviceId;         // as registered on the server, e.g. "kiosk-1"
-    QString keyFile;          // this kiosk's key pair (hallctl keygen), relative to the file
-    QString serverKeyFile;    // the server's public key, relative to the file
-    QByteArray requests;      // "tcp://10.0.0.2:5570"
-    QByteArray events;        // "tcp://10.0.0.2:5571"
+struct KioskConfig : bus::TerminalSettings {
     std::optional<drivers::TransportConfig> printer; // absent: the kiosk shows tickets on screen only
     int paperWidthMm = 80;    // 58 or 80
     printer::TicketLayout::Paper paper() const { return paperWidthMm == 58 ? printer::TicketLayout::Paper::Mm58 : printer::TicketLayout::Paper::Mm80; }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "bus/settingsreader.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -10,12 +12,7 @@ namespace hall::pad {
 // A pad's own settings file (docs/pad.md). Strict like the kiosk's: an unknown key is an error,
 // so a misspelt "photoDirectory" never leaves every clerk without a photo unnoticed. The window
 // is not here: the server's registry says which window a pad key belongs to (`hello`).
-struct PadConfig {
-    QString deviceId;       // as registered on the server, e.g. "pad-1"
-    QString keyFile;        // this pad's key pair (hallctl keygen), relative to the file
-    QString serverKeyFile;  // the server's public key, relative to the file
-    QByteArray requests;    // "tcp://10.0.0.2:5570"
-    QByteArray events;      // "tcp://10.0.0.2:5571"
+struct PadConfig : bus::TerminalSettings {
     QString photoDir;       // clerks' `photo` paths are resolved against it; empty: initials only
     int thanksSeconds = 5;  // the thank-you (or a refusal) stays this long, then idle
     int reasonSeconds = 12; // the reason chips wait this long for Submit / Skip, then send
