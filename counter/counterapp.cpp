@@ -1,6 +1,7 @@
 #include "counter/counterapp.h"
 
 #include "bus/curvekeys.h"
+#include "bus/terminalbus.h"
 #include "bus/hallclient.h"
 #include "bus/hallstate.h"
 #include "counter/countercontroller.h"
@@ -40,28 +41,12 @@ CounterApp::~CounterApp()
 
 bool CounterApp::start(QString *error)
 {
-    QString why;
-    const auto own = bus::readKeyFile(m_config.keyFile, &why);
-    if (!own) {
-        *error = QStringLiteral("the counter's key: %1").arg(why);
+    bus::KeyPair own;
+    QByteArray serverKey;
+    if (!bus::connectTerminal(m_ctx, m_config, QStringLiteral("the counter's"), &m_client, &m_state, error, &own, &serverKey))
         return false;
-    }
-    const auto server = bus::readKeyFile(m_config.serverKeyFile, &why);
-    if (!server) {
-        *error = QStringLiteral("the server's public key: %1").arg(why);
-        return false;
-    }
-    m_client = std::make_unique<bus::HallClient>(m_ctx);
-    m_client->setServer(m_config.requests, *own, server->publicKey);
-    // A clerk waits at most about 4.5 s before hearing that the server did not answer.
-    m_client->setRetryPolicy(1500, 3);
-    m_state = std::make_unique<bus::HallState>(m_ctx, *m_client);
-    m_state->setEventEndpoint(m_config.events, *own, server->publicKey);
-    if (!m_client->start(&why) || !m_state->start(&why)) {
-        *error = QStringLiteral("the hall bus: %1").arg(why);
-        return false;
-    }
     m_controller = std::make_unique<CounterController>(m_config, *m_client, *m_state);
+    QString why;
 
     if (m_config.keypad) {
         const auto padKey = bus::readKeyFile(m_config.keypad->padKeyFile, &why);
@@ -69,7 +54,7 @@ bool CounterApp::start(QString *error)
             *error = QStringLiteral("the keypad's pad key: %1").arg(why);
             return false;
         }
-        if (padKey->publicKey == own->publicKey) {
+        if (padKey->publicKey == own.publicKey) {
             *error = QStringLiteral("keypad.padKey is the counter's own key; the keypad needs the window's pad key");
             return false;
         }
@@ -83,7 +68,7 @@ bool CounterApp::start(QString *error)
             return false;
         }
         m_padClient = std::make_unique<bus::HallClient>(m_ctx);
-        m_padClient->setServer(m_config.requests, *padKey, server->publicKey);
+        m_padClient->setServer(m_config.requests, *padKey, serverKey);
         m_padClient->setRetryPolicy(1500, 3);
         if (!m_padClient->start(&why)) {
             *error = QStringLiteral("the keypad's bus client: %1").arg(why);

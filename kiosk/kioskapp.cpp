@@ -1,6 +1,7 @@
 #include "kiosk/kioskapp.h"
 
 #include "bus/curvekeys.h"
+#include "bus/terminalbus.h"
 #include "bus/hallclient.h"
 #include "bus/hallstate.h"
 #include "drivers/printer/escpos.h"
@@ -41,27 +42,8 @@ KioskApp::~KioskApp()
 
 bool KioskApp::start(QString *error)
 {
-    QString why;
-    const auto own = bus::readKeyFile(m_config.keyFile, &why);
-    if (!own) {
-        *error = QStringLiteral("the kiosk's key: %1").arg(why);
+    if (!bus::connectTerminal(m_ctx, m_config, QStringLiteral("the kiosk's"), &m_client, &m_state, error))
         return false;
-    }
-    const auto server = bus::readKeyFile(m_config.serverKeyFile, &why);
-    if (!server) {
-        *error = QStringLiteral("the server's public key: %1").arg(why);
-        return false;
-    }
-    m_client = std::make_unique<bus::HallClient>(m_ctx);
-    m_client->setServer(m_config.requests, *own, server->publicKey);
-    // A visitor waits at most about 4.5 s before hearing that no number could be issued.
-    m_client->setRetryPolicy(1500, 3);
-    m_state = std::make_unique<bus::HallState>(m_ctx, *m_client);
-    m_state->setEventEndpoint(m_config.events, *own, server->publicKey);
-    if (!m_client->start(&why) || !m_state->start(&why)) {
-        *error = QStringLiteral("the hall bus: %1").arg(why);
-        return false;
-    }
     if (m_config.printer) {
         drivers::IoError ioError;
         auto transport = drivers::makeTransport(*m_config.printer, &ioError);

@@ -1,6 +1,7 @@
 #include "counter/pad/padapp.h"
 
 #include "bus/curvekeys.h"
+#include "bus/terminalbus.h"
 #include "bus/hallclient.h"
 #include "bus/hallstate.h"
 #include "counter/pad/padcontroller.h"
@@ -38,29 +39,10 @@ PadApp::~PadApp()
 
 bool PadApp::start(QString *error)
 {
-    QString why;
-    const auto own = bus::readKeyFile(m_config.keyFile, &why);
-    if (!own) {
-        *error = QStringLiteral("the pad's key: %1").arg(why);
-        return false;
-    }
-    const auto server = bus::readKeyFile(m_config.serverKeyFile, &why);
-    if (!server) {
-        *error = QStringLiteral("the server's public key: %1").arg(why);
-        return false;
-    }
     if (!m_config.photoDir.isEmpty() && !QDir(m_config.photoDir).exists())
         qCWarning(lcPadApp).noquote() << "photo directory" << m_config.photoDir << "does not exist; clerks are shown by their initials";
-    m_client = std::make_unique<bus::HallClient>(m_ctx);
-    m_client->setServer(m_config.requests, *own, server->publicKey);
-    // A visitor who pressed waits at most about 4.5 s to hear whether the vote counted.
-    m_client->setRetryPolicy(1500, 3);
-    m_state = std::make_unique<bus::HallState>(m_ctx, *m_client);
-    m_state->setEventEndpoint(m_config.events, *own, server->publicKey);
-    if (!m_client->start(&why) || !m_state->start(&why)) {
-        *error = QStringLiteral("the hall bus: %1").arg(why);
+    if (!bus::connectTerminal(m_ctx, m_config, QStringLiteral("the pad's"), &m_client, &m_state, error))
         return false;
-    }
     m_controller = std::make_unique<PadController>(m_config, *m_client, *m_state);
     return true;
 }

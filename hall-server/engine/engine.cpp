@@ -329,15 +329,9 @@ Outcome Engine::signOut(int window)
 {
     Outcome out;
     rolloverIfDue(out);
-    if (!m_config.window(window)) {
-        out.error = Error{ErrorCode::UnknownWindow, "there is no " + windowName(window)};
+    const WindowState *w = openWindow(window, out);
+    if (!w)
         return out;
-    }
-    const WindowState *w = this->window(window);
-    if (!w || w->clerk.empty()) {
-        out.error = Error{ErrorCode::WindowNotOpen, windowName(window) + " is not open"};
-        return out;
-    }
     if (w->current != 0) {
         out.error = Error{ErrorCode::VisitorInProgress, windowName(window) + " still holds ticket "
                                                             + m_tickets.at(w->current).label + "; finish, transfer or mark it no-show first"};
@@ -355,15 +349,9 @@ Outcome Engine::pause(int window)
 {
     Outcome out;
     rolloverIfDue(out);
-    if (!m_config.window(window)) {
-        out.error = Error{ErrorCode::UnknownWindow, "there is no " + windowName(window)};
+    const WindowState *w = openWindow(window, out);
+    if (!w)
         return out;
-    }
-    const WindowState *w = this->window(window);
-    if (!w || w->clerk.empty()) {
-        out.error = Error{ErrorCode::WindowNotOpen, windowName(window) + " is not open"};
-        return out;
-    }
     if (w->paused) {
         out.error = Error{ErrorCode::WindowPaused, windowName(window) + " is already paused"};
         return out;
@@ -380,15 +368,9 @@ Outcome Engine::resume(int window)
 {
     Outcome out;
     rolloverIfDue(out);
-    if (!m_config.window(window)) {
-        out.error = Error{ErrorCode::UnknownWindow, "there is no " + windowName(window)};
+    const WindowState *w = openWindow(window, out);
+    if (!w)
         return out;
-    }
-    const WindowState *w = this->window(window);
-    if (!w || w->clerk.empty()) {
-        out.error = Error{ErrorCode::WindowNotOpen, windowName(window) + " is not open"};
-        return out;
-    }
     if (!w->paused) {
         out.error = Error{ErrorCode::WindowNotPaused, windowName(window) + " is not paused"};
         return out;
@@ -447,7 +429,7 @@ Outcome Engine::callNext(int window)
     return out;
 }
 
-const Ticket *Engine::heldTicket(int window, TicketId expected, Outcome &refusal) const
+const WindowState *Engine::openWindow(int window, Outcome &refusal) const
 {
     if (!m_config.window(window)) {
         refusal.error = Error{ErrorCode::UnknownWindow, "there is no " + windowName(window)};
@@ -458,6 +440,14 @@ const Ticket *Engine::heldTicket(int window, TicketId expected, Outcome &refusal
         refusal.error = Error{ErrorCode::WindowNotOpen, windowName(window) + " is not open"};
         return nullptr;
     }
+    return w;
+}
+
+const Ticket *Engine::heldTicket(int window, TicketId expected, Outcome &refusal) const
+{
+    const WindowState *w = openWindow(window, refusal);
+    if (!w)
+        return nullptr;
     if (w->current == 0) {
         refusal.error = Error{ErrorCode::NoCurrentTicket, windowName(window) + " has no current visitor"};
         return nullptr;
@@ -610,15 +600,9 @@ Outcome Engine::requestRating(int window, TicketId expected)
 {
     Outcome out;
     rolloverIfDue(out);
-    if (!m_config.window(window)) {
-        out.error = Error{ErrorCode::UnknownWindow, "there is no " + windowName(window)};
+    const WindowState *w = openWindow(window, out);
+    if (!w)
         return out;
-    }
-    const WindowState *w = this->window(window);
-    if (!w || w->clerk.empty()) {
-        out.error = Error{ErrorCode::WindowNotOpen, windowName(window) + " is not open"};
-        return out;
-    }
     const Millis now = m_clock.now();
     const bool slotOpen = w->rating.ticket != 0 && now < ratingUntil(w->rating.openedAt);
     TicketId target = 0;

@@ -142,6 +142,8 @@ private:
 
     void rolloverIfDue(Outcome &out);
     void emit(Outcome &out, Event e);
+    // The window, known and with a clerk signed in; null with the refusal set otherwise.
+    const WindowState *openWindow(int window, Outcome &refusal) const;
     // Shared checks of the operations on a window's current ticket.
     const Ticket *heldTicket(int window, TicketId expected, Outcome &refusal) const;
     WindowState &windowState(int number);
