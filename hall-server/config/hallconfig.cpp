@@ -147,7 +147,7 @@ void names(const Reader &r, const char *k, std::string *zh, std::string *en)
 
 HallConfig parseRoot(const QJsonObject &root)
 {
-    const Reader r(root, QString(), {"formatVersion", "hall", "services", "windows", "clerks", "ratings", "$comment"});
+    const Reader r(root, QString(), {"formatVersion", "hall", "services", "windows", "clerks", "ratings", "signs", "$comment"});
     const int version = r.integer("formatVersion", 1, 1000);
     if (version != 1)
         throw Invalid{QStringLiteral("formatVersion"), QStringLiteral("this hall-server reads format 1, got %1").arg(version)};
@@ -311,6 +311,79 @@ HallConfig parseRoot(const QJsonObject &root)
     return c;
 }
 
+SignsConfig parseSigns(const QJsonObject &root, const HallConfig &hall)
+{
+    SignsConfig c;
+    if (!root.contains(QLatin1String("signs")))
+        return c;
+    const Reader top(root, QString(), {"formatVersion", "hall", "services", "windows", "clerks", "ratings", "signs", "$comment"});
+    const Reader r(top.object("signs"), QStringLiteral("signs"),
+                   {"enabled", "port", "baud", "ackTimeoutMs", "retries", "probeIntervalMs", "clockSyncMinutes", "brightness",
+                    "texts", "windows", "$comment"});
+    if (r.has("enabled")) {
+        const QJsonValue v = r.required("enabled");
+        if (!v.isBool())
+            throw Invalid{r.key(QStringLiteral("enabled")), QStringLiteral("must be true or false, got %1").arg(describe(v))};
+        c.enabled = v.toBool();
+    } else {
+        c.enabled = true;
+    }
+    c.port = r.string("port");
+    if (c.port.isEmpty())
+        throw Invalid{r.key(QStringLiteral("port")), QStringLiteral("must name the RS-485 adapter's serial port, e.g. \"/dev/ttyUSB1\"")};
+    c.baud = r.integer("baud", 1200, 921600, true, 9600);
+    c.ackTimeoutMs = r.integer("ackTimeoutMs", 20, 5000, true, 300);
+    c.retries = r.integer("retries", 0, 5, true, 1);
+    c.probeIntervalMs = r.integer("probeIntervalMs", 500, 600000, true, 5000);
+    c.clockSyncMinutes = r.integer("clockSyncMinutes", 0, 1440, true, 60);
+    c.brightness = r.integer("brightness", 0, 100, true, -1);
+    static const QRegularExpression placeholder(QStringLiteral("\\{([^}]*)\\}"));
+    auto text = [](const Reader &t, const char *k, const QString &fallback) {
+        const QString v = t.string(k, true, fallback);
+        if (v.trimmed().isEmpty() || v.size() > 64)
+            throw Invalid{t.key(QLatin1String(k)), QStringLiteral("must be 1..64 characters")};
+        for (auto it = placeholder.globalMatch(v); it.hasNext();) {
+            const QString name = it.next().captured(1);
+            if (name != QLatin1String("ticket") && name != QLatin1String("window") && name != QLatin1String("name"))
+                throw Invalid{t.key(QLatin1String(k)), QStringLiteral("unknown placeholder {%1} (known: {ticket}, {window}, {name})").arg(name)};
+        }
+        for (const QChar ch : v)
+            if (ch.unicode() < 0x20)
+                throw Invalid{t.key(QLatin1String(k)), QStringLiteral("must not contain control characters")};
+        return v;
+    };
+    if (r.has("texts")) {
+        const Reader t(r.object("texts"), r.key(QStringLiteral("texts")), {"call", "serving", "idle", "paused"});
+        c.callText = text(t, "call", c.callText);
+        c.servingText = text(t, "serving", c.servingText);
+        c.idleText = text(t, "idle", c.idleText);
+        c.pausedText = text(t, "paused", c.pausedText);
+    }
+    const QJsonArray windows = r.array("windows");
+    if (windows.isEmpty())
+        throw Invalid{r.key(QStringLiteral("windows")), QStringLiteral("must list at least one window's sign")};
+    QSet<int> seenWindows, seenAddresses;
+    for (int i = 0; i < windows.size(); ++i) {
+        const QString path = QStringLiteral("signs.windows[%1]").arg(i);
+        const Reader w(objectAt(windows, i, QStringLiteral("signs.windows")), path, {"window", "address", "idleText"});
+        SignWindowConfig sw;
+        sw.window = w.integer("window", 1, 999);
+        if (!hall.window(sw.window))
+            throw Invalid{w.key(QStringLiteral("window")), QStringLiteral("there is no window %1 in \"windows\"").arg(sw.window)};
+        if (seenWindows.contains(sw.window))
+            throw Invalid{w.key(QStringLiteral("window")), QStringLiteral("window %1 has a sign already").arg(sw.window)};
+        sw.address = w.integer("address", 1, 247);
+        if (seenAddresses.contains(sw.address))
+            throw Invalid{w.key(QStringLiteral("address")), QStringLiteral("address %1 is used by another window's sign").arg(sw.address)};
+        if (w.has("idleText"))
+            sw.idleText = text(w, "idleText", {});
+        seenWindows.insert(sw.window);
+        seenAddresses.insert(sw.address);
+        c.windows.push_back(std::move(sw));
+    }
+    return c;
+}
+
 bool sodiumReady()
 {
     static const bool ready = sodium_init() >= 0;
@@ -335,7 +408,9 @@ LoadResult parse(const QByteArray &json, const QString &sourceName)
         return result;
     }
     try {
-        result.config = parseRoot(doc.object());
+        HallConfig config = parseRoot(doc.object());
+        result.signs = parseSigns(doc.object(), config);
+        result.config = std::move(config);
     } catch (const Invalid &invalid) {
         result.error = QStringLiteral("%1: %2: %3").arg(sourceName, invalid.key, invalid.reason);
     }

@@ -516,6 +516,15 @@ QJsonObject BusServer::snapshotJson() const
     for (const auto &[id, d] : m_devices)
         if (!d.revokedAt)
             devices.append(deviceJson(d, false));
+    for (const auto &[id, d] : m_serverDevices) {
+        if (m_devices.count(id.toStdString()))
+            continue; // a registered terminal of that name is listed already
+        QJsonObject o{{QLatin1String("id"), id}, {QLatin1String("role"), d.role}, {QLatin1String("status"), d.status},
+                      {QLatin1String("statusAt"), d.at}};
+        if (d.window)
+            o.insert(QLatin1String("window"), d.window);
+        devices.append(o);
+    }
     return {{QLatin1String("epoch"), m_host.store().epoch()},
             {QLatin1String("seq"), m_host.store().lastSeq()},
             {QLatin1String("configVersion"), bus::wire::configVersion(engine.config())},
@@ -540,13 +549,30 @@ bus::EventMessage BusServer::notice(const QString &type, const QJsonObject &data
 
 void BusServer::publishCommitted(const std::vector<Event> &events, const std::vector<qint64> &seqs, const std::vector<QByteArray> &eventData)
 {
-    if (!m_publisher)
-        return;
-    const QByteArray epoch = m_host.store().epoch().toLatin1();
-    for (std::size_t i = 0; i < events.size() && i < seqs.size(); ++i) {
-        const QByteArray data = i < eventData.size() ? eventData[i] : bus::wire::eventDataBytes(events[i]);
-        m_publisher->send({bus::encodeEventRaw(epoch, seqs[i], QByteArray(toString(events[i].type)), events[i].at, data)});
+    if (m_publisher) {
+        const QByteArray epoch = m_host.store().epoch().toLatin1();
+        for (std::size_t i = 0; i < events.size() && i < seqs.size(); ++i) {
+            const QByteArray data = i < eventData.size() ? eventData[i] : bus::wire::eventDataBytes(events[i]);
+            m_publisher->send({bus::encodeEventRaw(epoch, seqs[i], QByteArray(toString(events[i].type)), events[i].at, data)});
+        }
     }
+    if (m_committedListener && !events.empty())
+        m_committedListener(events);
+}
+
+void BusServer::publishServerDeviceStatus(const QString &id, const QString &role, int window, const QJsonObject &status)
+{
+    const auto known = m_serverDevices.find(id);
+    if (known != m_serverDevices.end() && known->second.status == status && known->second.role == role
+        && known->second.window == window)
+        return;
+    ServerDevice d{role, window, status, nowMs()};
+    m_serverDevices[id] = d;
+    QJsonObject data{{QLatin1String("device"), id}, {QLatin1String("role"), role},
+                     {QLatin1String("status"), status}, {QLatin1String("at"), d.at}};
+    if (window)
+        data.insert(QLatin1String("window"), window);
+    publish(notice(QStringLiteral("device_status"), data));
 }
 
 void BusServer::publishHeartbeat()

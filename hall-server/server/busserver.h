@@ -66,6 +66,17 @@ public:
                           const std::vector<QByteArray> &eventData = {});
     void publishHeartbeat();
 
+    // Called with every batch of committed events after they were answered and published (the
+    // LED signs follow the hall this way, never ahead of the journal and never delaying a reply).
+    using CommittedListener = std::function<void(const std::vector<engine::Event> &)>;
+    void setCommittedListener(CommittedListener listener) { m_committedListener = std::move(listener); }
+
+    // A device the server drives itself (an LED window sign, docs/protocol.md "Server-driven
+    // devices"): it has no key and sends no requests, but its status is published as a
+    // device_status notice and listed in snapshots like a terminal's. Kept in memory only: the
+    // server learns it afresh after a restart. A repeated status is not published again.
+    void publishServerDeviceStatus(const QString &id, const QString &role, int window, const QJsonObject &status);
+
     // Logged at shutdown.
     struct Stats {
         qint64 requests = 0;
@@ -222,6 +233,14 @@ private:
     std::map<std::pair<int, int>, std::pair<qint64, std::vector<store::ClerkCounts>>> m_countsCache; // days -> (seq, counts)
     int m_pinChecks = 0; // in progress, all terminals together
     QTimer m_rebindTimer;
+    struct ServerDevice {
+        QString role;
+        int window = 0;
+        QJsonObject status;
+        qint64 at = 0;
+    };
+    std::map<QString, ServerDevice> m_serverDevices; // by id
+    CommittedListener m_committedListener;
     // Last member: destroyed first, waiting for PIN checks that post back to this object.
     QThreadPool m_pinPool;
 };

@@ -1,6 +1,7 @@
 #include "daemon.h"
 
 #include "config/hallconfig.h"
+#include "signs/signservice.h"
 
 #include <QCoreApplication>
 #include <QSocketNotifier>
@@ -71,6 +72,7 @@ Daemon::Daemon(QObject *parent)
 Daemon::~Daemon()
 {
     // The lock goes last: until the database is closed, it is ours.
+    m_signs.reset();
     m_bus.reset();
     m_store.reset();
     if (m_lockFd >= 0)
@@ -138,6 +140,7 @@ int Daemon::start(const DaemonOptions &options)
         qCCritical(lcServer).noquote() << "cannot open the bus:" << error;
         return 1;
     }
+    startSigns(loaded.signs);
     tick();
     scheduleRollover();
     // Hourly, and first just after start-up, so the scan never delays being ready.
@@ -193,7 +196,29 @@ bool Daemon::reloadConfig(QString *code, QString *message)
     auto engine = std::make_unique<Engine>(next, m_clock);
     engine->restore(m_engine->snapshot());
     m_engine = std::move(engine);
+    if (!m_signs ? loaded.signs.enabled : !(m_signs->config() == loaded.signs)) {
+        // Another port, other addresses or texts: a fresh sign bus, which sends every sign its
+        // text again. Signs removed from the file keep their last status in snapshots.
+        qCInfo(lcServer) << "the sign settings changed; restarting the sign bus";
+        m_signs.reset();
+        startSigns(loaded.signs);
+    }
     return true;
+}
+
+void Daemon::startSigns(const config::SignsConfig &signs)
+{
+    if (!signs.enabled) {
+        m_bus->setCommittedListener({});
+        return;
+    }
+    m_signs = std::make_unique<SignService>(signs, [this]() -> const Engine & { return *m_engine; });
+    connect(m_signs.get(), &SignService::statusChanged, this, [this](int window, const QString &code, const QString &detail) {
+        m_bus->publishServerDeviceStatus(QStringLiteral("sign-%1").arg(window), QStringLiteral("sign"), window,
+                                         QJsonObject{{QLatin1String("sign"), code}, {QLatin1String("detail"), detail}});
+    });
+    m_bus->setCommittedListener([s = m_signs.get()](const std::vector<Event> &events) { s->onCommitted(events); });
+    m_signs->start();
 }
 
 void Daemon::recoverFromStore()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "busserver.h"
+#include "config/hallconfig.h"
 #include "engine/engine.h"
 #include "store/store.h"
 
@@ -13,6 +14,8 @@
 Q_DECLARE_LOGGING_CATEGORY(lcServer)
 
 namespace hall::server {
+
+class SignService;
 
 struct DaemonOptions {
     QString configPath;
@@ -44,6 +47,7 @@ private:
     void tick();
     void scheduleRollover();
     void prune();
+    void startSigns(const config::SignsConfig &signs);
 
     DaemonOptions m_options;
     engine::SystemClock m_clock;
@@ -51,6 +55,7 @@ private:
     std::unique_ptr<store::Store> m_store;
     std::unique_ptr<engine::Engine> m_engine;
     std::unique_ptr<BusServer> m_bus;
+    std::unique_ptr<SignService> m_signs; // after m_bus: destroyed first, it reports to the bus
     QTimer m_rollover;
     QTimer m_prune;
 };

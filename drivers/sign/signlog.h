@@ -1,0 +1,7 @@
+#pragma once
+
+#include <QLoggingCategory>
+
+namespace hall::sign {
+Q_DECLARE_LOGGING_CATEGORY(lcSign) // "hall.drivers.sign"
+}
