@@ -7,13 +7,12 @@
 #include "bus/hallclient.h"
 #include "bus/hallstate.h"
 #include "bus/terminalbus.h"
+#include "ui/screen.h"
 
-#include <QImage>
 #include <QLoggingCategory>
 #include <QQmlApplicationEngine>
 #include <QQmlEngineExtensionPlugin>
 #include <QQuickWindow>
-#include <QSaveFile>
 
 // The QML modules are static plugins linked into this library's users.
 Q_IMPORT_QML_PLUGIN(Hall_ControlsPlugin)
@@ -85,47 +84,20 @@ void BoardApp::startVoice()
 bool BoardApp::showWindow(QString *error)
 {
     m_engine = std::make_unique<QQmlApplicationEngine>();
-    m_engine->addImportPath(QStringLiteral("qrc:/"));
-    m_engine->setInitialProperties({{QStringLiteral("board"), QVariant::fromValue(static_cast<QObject *>(m_controller.get()))},
-                                    {QStringLiteral("managerMode"), m_mode == Mode::Manager},
-                                    {QStringLiteral("manager"), QVariant::fromValue(static_cast<QObject *>(m_manager.get()))}});
-    QStringList warnings;
-    // Only while loading: the list lives on this stack frame.
-    const auto collect = connect(m_engine.get(), &QQmlEngine::warnings, this, [&warnings](const QList<QQmlError> &list) {
-        for (const auto &w : list)
-            warnings << w.toString();
-    });
-    m_engine->load(QUrl(QStringLiteral("qrc:/Hall/Board/Main.qml")));
-    disconnect(collect);
-    if (!window()) {
-        *error = QStringLiteral("the board screen did not load: %1").arg(warnings.join(QStringLiteral("; ")));
-        return false;
-    }
-    return true;
+    const QVariantMap properties{{QStringLiteral("board"), QVariant::fromValue(static_cast<QObject *>(m_controller.get()))},
+                                 {QStringLiteral("managerMode"), m_mode == Mode::Manager},
+                                 {QStringLiteral("manager"), QVariant::fromValue(static_cast<QObject *>(m_manager.get()))}};
+    return ui::loadScreen(*m_engine, QUrl(QStringLiteral("qrc:/Hall/Board/Main.qml")), properties, QStringLiteral("board"), error);
 }
 
 QQuickWindow *BoardApp::window() const
 {
-    if (!m_engine || m_engine->rootObjects().isEmpty())
-        return nullptr;
-    return qobject_cast<QQuickWindow *>(m_engine->rootObjects().constFirst());
+    return ui::rootWindow(m_engine.get());
 }
 
 bool BoardApp::grab(const QString &path, QString *error) const
 {
-    QQuickWindow *w = window();
-    if (!w) {
-        *error = QStringLiteral("no window to grab");
-        return false;
-    }
-    const QImage image = w->grabWindow();
-    // Written whole or not at all: whoever waits for the file (the demo) may read it at once.
-    QSaveFile file(path);
-    if (image.isNull() || !file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") || !file.commit()) {
-        *error = QStringLiteral("cannot write the screenshot %1").arg(path);
-        return false;
-    }
-    return true;
+    return ui::grabScreen(window(), path, error);
 }
 
 } // namespace hall::board

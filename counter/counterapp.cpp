@@ -7,6 +7,7 @@
 #include "counter/countercontroller.h"
 #include "counter/keypadbridge.h"
 #include "kiosk/translator.h"
+#include "ui/screen.h"
 
 #include <QQmlApplicationEngine>
 #include <QQmlEngineExtensionPlugin>
@@ -87,29 +88,16 @@ bool CounterApp::start(QString *error)
 bool CounterApp::showWindow(QString *error)
 {
     m_engine = std::make_unique<QQmlApplicationEngine>();
-    m_engine->addImportPath(QStringLiteral("qrc:/"));
     m_translator = std::make_unique<kiosk::ScreenTranslator>(*m_engine, QStringLiteral("counter"));
     m_translator->setLanguage(m_controller->language());
     connect(m_controller.get(), &CounterController::languageChanged, m_translator.get(), [this] { m_translator->setLanguage(m_controller->language()); });
-    m_engine->setInitialProperties({{QStringLiteral("counter"), QVariant::fromValue(static_cast<QObject *>(m_controller.get()))}});
-    QStringList warnings;
-    connect(m_engine.get(), &QQmlEngine::warnings, this, [&warnings](const QList<QQmlError> &list) {
-        for (const auto &w : list)
-            warnings << w.toString();
-    });
-    m_engine->load(QUrl(QStringLiteral("qrc:/Hall/Counter/Main.qml")));
-    if (!window()) {
-        *error = QStringLiteral("the counter screen did not load: %1").arg(warnings.join(QStringLiteral("; ")));
-        return false;
-    }
-    return true;
+    return ui::loadScreen(*m_engine, QUrl(QStringLiteral("qrc:/Hall/Counter/Main.qml")),
+                          {{QStringLiteral("counter"), QVariant::fromValue(static_cast<QObject *>(m_controller.get()))}}, QStringLiteral("counter"), error);
 }
 
 QQuickWindow *CounterApp::window() const
 {
-    if (!m_engine || m_engine->rootObjects().isEmpty())
-        return nullptr;
-    return qobject_cast<QQuickWindow *>(m_engine->rootObjects().constFirst());
+    return ui::rootWindow(m_engine.get());
 }
 
 } // namespace hall::counter

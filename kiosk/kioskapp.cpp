@@ -8,8 +8,8 @@
 #include "drivers/printer/printer.h"
 #include "kiosk/kioskcontroller.h"
 #include "kiosk/translator.h"
+#include "ui/screen.h"
 
-#include <QImage>
 #include <QQmlApplicationEngine>
 #include <QQmlEngineExtensionPlugin>
 #include <QQuickWindow>
@@ -77,44 +77,21 @@ bool KioskApp::start(QString *error)
 bool KioskApp::showWindow(QString *error)
 {
     m_engine = std::make_unique<QQmlApplicationEngine>();
-    m_engine->addImportPath(QStringLiteral("qrc:/"));
     m_translator = std::make_unique<ScreenTranslator>(*m_engine, QStringLiteral("kiosk"));
     m_translator->setLanguage(m_controller->language());
     connect(m_controller.get(), &KioskController::languageChanged, m_translator.get(), [this] { m_translator->setLanguage(m_controller->language()); });
-    m_engine->setInitialProperties({{QStringLiteral("kiosk"), QVariant::fromValue(static_cast<QObject *>(m_controller.get()))}});
-    QStringList warnings;
-    connect(m_engine.get(), &QQmlEngine::warnings, this, [&warnings](const QList<QQmlError> &list) {
-        for (const auto &w : list)
-            warnings << w.toString();
-    });
-    m_engine->load(QUrl(QStringLiteral("qrc:/Hall/Kiosk/Main.qml")));
-    if (!window()) {
-        *error = QStringLiteral("the kiosk screen did not load: %1").arg(warnings.join(QStringLiteral("; ")));
-        return false;
-    }
-    return true;
+    return ui::loadScreen(*m_engine, QUrl(QStringLiteral("qrc:/Hall/Kiosk/Main.qml")),
+                          {{QStringLiteral("kiosk"), QVariant::fromValue(static_cast<QObject *>(m_controller.get()))}}, QStringLiteral("kiosk"), error);
 }
 
 QQuickWindow *KioskApp::window() const
 {
-    if (!m_engine || m_engine->rootObjects().isEmpty())
-        return nullptr;
-    return qobject_cast<QQuickWindow *>(m_engine->rootObjects().constFirst());
+    return ui::rootWindow(m_engine.get());
 }
 
 bool KioskApp::grab(const QString &path, QString *error) const
 {
-    QQuickWindow *w = window();
-    if (!w) {
-        *error = QStringLiteral("no window to grab");
-        return false;
-    }
-    const QImage image = w->grabWindow();
-    if (image.isNull() || !image.save(path)) {
-        *error = QStringLiteral("cannot write the screenshot %1").arg(path);
-        return false;
-    }
-    return true;
+    return ui::grabScreen(window(), path, error);
 }
 
 } // namespace hall::kiosk

@@ -7,6 +7,7 @@
 #include "bus/codec.h"
 #include "bus/curvekeys.h"
 #include "bus/requestid.h"
+#include "bus/settingsreader.h"
 #include "config/hallconfig.h"
 #include "ctl/hallctl.h"
 
@@ -59,6 +60,16 @@ public:
     QByteArray requests() const { return m_requests; }
     QByteArray events() const { return m_events; }
     QProcess &process() { return m_server; }
+    // How a terminal registered here as id (addDevices) reaches this hall: its key files and the
+    // server's endpoints, for the kiosk's, counter's, pad's or board's own settings.
+    void fillTerminal(hall::bus::TerminalSettings &settings, const QString &id) const
+    {
+        settings.deviceId = id;
+        settings.keyFile = path(id + QStringLiteral(".key"));
+        settings.serverKeyFile = path(QStringLiteral("server.key.pub"));
+        settings.requests = m_requests;
+        settings.events = m_events;
+    }
 
     // A key pair on disk and in memory; registering is separate, so a test can also hold keys
     // the server does not know.
@@ -269,6 +280,14 @@ inline QString errorCode(const QJsonObject &reply)
 inline QJsonObject result(const QJsonObject &reply)
 {
     return reply.value(QLatin1String("result")).toObject();
+}
+
+// What a screen test's QML compares: "" for success, the error code, or "no_reply".
+inline QString replyCode(const QJsonObject &reply)
+{
+    if (reply.isEmpty())
+        return QStringLiteral("no_reply");
+    return reply.value(QLatin1String("ok")).toBool() ? QString() : errorCode(reply);
 }
 
 } // namespace hallfixture

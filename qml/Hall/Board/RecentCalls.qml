@@ -2,7 +2,7 @@ import QtQuick
 import Hall.Controls
 
 // The latest calls, newest on top: a visitor who looked away a moment too long finds their
-// number here with its window.
+// number here with its window. Sized for eight rows (the default recentCalls).
 Rectangle {
     id: root
     property alias model: list.model
@@ -32,14 +32,14 @@ Rectangle {
         anchors.margins: 24
         interactive: false
         clip: true
-        spacing: 6
+        spacing: 5
         delegate: Rectangle {
             required property int index
             required property string label
             required property int window
             required property bool recall
             width: ListView.view.width
-            height: 66
+            height: 60
             radius: 10
             color: index === 0 ? Theme.accent : (index % 2 ? "#12345c" : "#0f3052")
             Text {
@@ -49,7 +49,7 @@ Rectangle {
                 text: label
                 color: "#ffd54f"
                 font.family: Theme.fontFamily
-                font.pixelSize: 54
+                font.pixelSize: 50
                 font.bold: true
             }
             Text {
@@ -59,7 +59,7 @@ Rectangle {
                 text: (recall ? "再呼 " : "") + window + "号窗口"
                 color: Theme.textOnDark
                 font.family: Theme.fontFamily
-                font.pixelSize: 46
+                font.pixelSize: 42
                 font.bold: true
             }
         }

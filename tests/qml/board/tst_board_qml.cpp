@@ -3,6 +3,7 @@
 // screen), the manager board's (BoardApp in manager mode, with manager-1's key), and the kiosk,
 // the counters (as an admin) and window 5's pad played by plain bus clients.
 #include "hallfixture.h"
+#include "screenfiles.h"
 
 #include "board/boardapp.h"
 #include "board/boardcontroller.h"
@@ -19,12 +20,17 @@
 
 namespace {
 
-class TestHall : public QObject
+class TestHall : public ScreenFiles
 {
     Q_OBJECT
     Q_PROPERTY(int announced READ announced NOTIFY announcedChanged)
 
 public:
+    TestHall()
+        : ScreenFiles(QStringLiteral("board"))
+    {
+    }
+
     // Every QML file gets its own engine, and its own call here: the hall is set up once.
     bool setUp(QString *error)
     {
@@ -44,11 +50,7 @@ public:
         m_admin = std::make_unique<hallfixture::Client>(m_ctx, m_hall.keys(QStringLiteral("admin-1")), m_hall.serverPublicKey(), m_hall.requests());
         m_pad = std::make_unique<hallfixture::Client>(m_ctx, m_hall.keys(QStringLiteral("pad-5")), m_hall.serverPublicKey(), m_hall.requests());
         hall::board::BoardConfig config;
-        config.deviceId = QStringLiteral("board-1");
-        config.keyFile = m_hall.path(QStringLiteral("board-1.key"));
-        config.serverKeyFile = m_hall.path(QStringLiteral("server.key.pub"));
-        config.requests = m_hall.requests();
-        config.events = m_hall.events();
+        m_hall.fillTerminal(config, QStringLiteral("board-1"));
         config.slogans = hall::board::BoardConfig::defaultSlogans();
         config.idleAfterSeconds = 10;
         config.voice.enabled = false; // tst_board_voice speaks; here the announce() signal is watched
@@ -56,8 +58,7 @@ public:
         if (!m_board->start(error))
             return false;
         hall::board::BoardConfig managerConfig = config;
-        managerConfig.deviceId = QStringLiteral("manager-1");
-        managerConfig.keyFile = m_hall.path(QStringLiteral("manager-1.key"));
+        m_hall.fillTerminal(managerConfig, QStringLiteral("manager-1"));
         managerConfig.manager.idleGraceSeconds = 2;
         managerConfig.manager.waitNormByService[QStringLiteral("ACCIDENT")] = 60;
         m_managerApp = std::make_unique<hall::board::BoardApp>(managerConfig, hall::board::BoardApp::Mode::Manager);
@@ -85,29 +86,22 @@ public:
     // "A001@5" or "A001@5 recall", oldest first.
     Q_INVOKABLE QStringList announcements() const { return m_announcements; }
 
-    Q_INVOKABLE QString screenshotPath(const QString &name) const
-    {
-        QDir().mkpath(QStringLiteral(HALL_SCREENSHOT_DIR));
-        return QDir(QStringLiteral(HALL_SCREENSHOT_DIR)).filePath(QStringLiteral("board-%1.png").arg(name));
-    }
-    Q_INVOKABLE bool exists(const QString &path) const { return QFileInfo(path).size() > 0; }
-    Q_INVOKABLE void remove(const QString &path) const { QFile::remove(path); }
 
     // Each returns "" on success or the server's error code.
     Q_INVOKABLE QString signIn(int window, const QString &badge)
     {
-        return code(m_admin->call(QStringLiteral("clerk.signIn"),
+        return hallfixture::replyCode(m_admin->call(QStringLiteral("clerk.signIn"),
                                   {{QStringLiteral("window"), window}, {QStringLiteral("badge"), badge}, {QStringLiteral("pin"), hallfixture::kPin}}));
     }
-    Q_INVOKABLE QString issue(const QString &service) { return code(m_kiosk->call(QStringLiteral("ticket.issue"), {{QStringLiteral("service"), service}})); }
-    Q_INVOKABLE QString windowOp(const QString &op, int window) { return code(m_admin->call(op, {{QStringLiteral("window"), window}})); }
+    Q_INVOKABLE QString issue(const QString &service) { return hallfixture::replyCode(m_kiosk->call(QStringLiteral("ticket.issue"), {{QStringLiteral("service"), service}})); }
+    Q_INVOKABLE QString windowOp(const QString &op, int window) { return hallfixture::replyCode(m_admin->call(op, {{QStringLiteral("window"), window}})); }
 
     // The visitor at window 5 presses a rating on the pad: "" or the error code.
-    Q_INVOKABLE QString rate(const QString &rating) { return code(m_pad->call(QStringLiteral("rating.submit"), {{QStringLiteral("rating"), rating}})); }
+    Q_INVOKABLE QString rate(const QString &rating) { return hallfixture::replyCode(m_pad->call(QStringLiteral("rating.submit"), {{QStringLiteral("rating"), rating}})); }
     // kiosk-1 reports its printer's state, as hall-kiosk does.
     Q_INVOKABLE QString kioskPrinter(const QString &printer)
     {
-        return code(m_kiosk->call(QStringLiteral("device.status"),
+        return hallfixture::replyCode(m_kiosk->call(QStringLiteral("device.status"),
                                   {{QStringLiteral("status"), QJsonObject{{QStringLiteral("printer"), printer}, {QStringLiteral("detail"), QStringLiteral("test")}}}}));
     }
     // The manager board's clock runs this many minutes ahead of the server's: waits grow long
@@ -134,13 +128,6 @@ Q_SIGNALS:
     void announcedChanged();
 
 private:
-    static QString code(const QJsonObject &reply)
-    {
-        if (reply.isEmpty())
-            return QStringLiteral("no_reply");
-        return reply.value(QLatin1String("ok")).toBool() ? QString() : hallfixture::errorCode(reply);
-    }
-
     zmq::context_t m_ctx{1};
     hallfixture::Hall m_hall;
     std::unique_ptr<hallfixture::Client> m_kiosk;

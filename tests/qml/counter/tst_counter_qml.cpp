@@ -2,6 +2,7 @@
 // fixture) and the counter's own wiring (CounterApp without its window: the test hosts the
 // screen). A kiosk key issues tickets, an admin key reads the server's own view, a pad key votes.
 #include "hallfixture.h"
+#include "screenfiles.h"
 
 #include "bus/hallstate.h"
 #include "counter/counterapp.h"
@@ -18,11 +19,16 @@
 
 namespace {
 
-class TestHall : public QObject
+class TestHall : public ScreenFiles
 {
     Q_OBJECT
 
 public:
+    TestHall()
+        : ScreenFiles(QStringLiteral("counter"))
+    {
+    }
+
     bool setUp(QString *error)
     {
         if (!m_hall.ok()
@@ -38,11 +44,7 @@ public:
         m_kiosk = std::make_unique<hallfixture::Client>(m_ctx, m_hall.keys(QStringLiteral("kiosk-1")), m_hall.serverPublicKey(), m_hall.requests());
         m_pad = std::make_unique<hallfixture::Client>(m_ctx, m_hall.keys(QStringLiteral("pad-1")), m_hall.serverPublicKey(), m_hall.requests());
         hall::counter::CounterConfig config;
-        config.deviceId = QStringLiteral("counter-1");
-        config.keyFile = m_hall.path(QStringLiteral("counter-1.key"));
-        config.serverKeyFile = m_hall.path(QStringLiteral("server.key.pub"));
-        config.requests = m_hall.requests();
-        config.events = m_hall.events();
+        m_hall.fillTerminal(config, QStringLiteral("counter-1"));
         config.messageSeconds = 60; // no message goes away under a test's feet
         m_counter = std::make_unique<hall::counter::CounterApp>(config);
         return m_counter->start(error);
@@ -56,13 +58,6 @@ public:
         m_hall.stop();
     }
 
-    Q_INVOKABLE QString screenshotPath(const QString &name) const
-    {
-        QDir().mkpath(QStringLiteral(HALL_SCREENSHOT_DIR));
-        return QDir(QStringLiteral(HALL_SCREENSHOT_DIR)).filePath(QStringLiteral("counter-%1.png").arg(name));
-    }
-    Q_INVOKABLE bool exists(const QString &path) const { return QFileInfo(path).size() > 0; }
-    Q_INVOKABLE void remove(const QString &path) const { QFile::remove(path); }
 
     // A visitor takes a number at the kiosk; its label, or "" when refused.
     Q_INVOKABLE QString issue(const QString &service)

@@ -2,6 +2,7 @@
 // fixture), the kiosk's own wiring (KioskApp without its window: the test hosts the screen), and
 // the hall-fakeprinter process on 127.0.0.1 as its network printer, told to fail on demand.
 #include "hallfixture.h"
+#include "screenfiles.h"
 #include "tests/drivers/printer/fakeprinterprocess.h"
 
 #include "bus/hallstate.h"
@@ -23,11 +24,16 @@
 namespace {
 
 // What the QML tests may ask of the world around the kiosk.
-class TestHall : public QObject
+class TestHall : public ScreenFiles
 {
     Q_OBJECT
 
 public:
+    TestHall()
+        : ScreenFiles(QStringLiteral("kiosk"))
+    {
+    }
+
     bool setUp(QString *error)
     {
         if (!m_hall.ok() || !m_hall.addDevices({{QStringLiteral("kiosk-1"), QStringLiteral("kiosk")}, {QStringLiteral("admin-1"), QStringLiteral("admin")}})
@@ -39,11 +45,7 @@ public:
         if (!m_printer.start({QStringLiteral("--tcp"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--out"), m_printerDir.path()}, error))
             return false;
         hall::kiosk::KioskConfig config;
-        config.deviceId = QStringLiteral("kiosk-1");
-        config.keyFile = m_hall.path(QStringLiteral("kiosk-1.key"));
-        config.serverKeyFile = m_hall.path(QStringLiteral("server.key.pub"));
-        config.requests = m_hall.requests();
-        config.events = m_hall.events();
+        m_hall.fillTerminal(config, QStringLiteral("kiosk-1"));
         hall::drivers::TransportConfig printer;
         printer.kind = hall::drivers::TransportConfig::Kind::Tcp;
         printer.host = QStringLiteral("127.0.0.1");

@@ -3,6 +3,7 @@
 // the test hosts the screen), and the hall's other devices played by plain bus clients: the
 // counter of window 1 signs in, calls and finishes, a kiosk issues, an admin reads the results.
 #include "hallfixture.h"
+#include "screenfiles.h"
 
 #include "counter/pad/padapp.h"
 #include "counter/pad/padcontroller.h"
@@ -19,11 +20,16 @@
 
 namespace {
 
-class TestHall : public QObject
+class TestHall : public ScreenFiles
 {
     Q_OBJECT
 
 public:
+    TestHall()
+        : ScreenFiles(QStringLiteral("pad"))
+    {
+    }
+
     bool setUp(QString *error)
     {
         if (!m_hall.ok()
@@ -58,11 +64,7 @@ public:
             return false;
         }
         hall::pad::PadConfig config;
-        config.deviceId = QStringLiteral("pad-1");
-        config.keyFile = m_hall.path(QStringLiteral("pad-1.key"));
-        config.serverKeyFile = m_hall.path(QStringLiteral("server.key.pub"));
-        config.requests = m_hall.requests();
-        config.events = m_hall.events();
+        m_hall.fillTerminal(config, QStringLiteral("pad-1"));
         config.photoDir = m_photos.path();
         config.thanksSeconds = 3;
         config.reasonSeconds = 5;
@@ -78,37 +80,30 @@ public:
         m_hall.stop();
     }
 
-    Q_INVOKABLE QString screenshotPath(const QString &name) const
-    {
-        QDir().mkpath(QStringLiteral(HALL_SCREENSHOT_DIR));
-        return QDir(QStringLiteral(HALL_SCREENSHOT_DIR)).filePath(QStringLiteral("pad-%1.png").arg(name));
-    }
-    Q_INVOKABLE bool exists(const QString &path) const { return QFileInfo(path).size() > 0; }
-    Q_INVOKABLE void remove(const QString &path) const { QFile::remove(path); }
 
     // The counter of window 1. Each returns "" on success or the server's error code.
     Q_INVOKABLE QString signIn(const QString &badge)
     {
-        return code(m_counter->call(QStringLiteral("clerk.signIn"), {{QStringLiteral("badge"), badge}, {QStringLiteral("pin"), hallfixture::kPin}}));
+        return hallfixture::replyCode(m_counter->call(QStringLiteral("clerk.signIn"), {{QStringLiteral("badge"), badge}, {QStringLiteral("pin"), hallfixture::kPin}}));
     }
-    Q_INVOKABLE QString signOut() { return code(m_counter->call(QStringLiteral("clerk.signOut"))); }
-    Q_INVOKABLE QString pause() { return code(m_counter->call(QStringLiteral("window.pause"))); }
-    Q_INVOKABLE QString resume() { return code(m_counter->call(QStringLiteral("window.resume"))); }
+    Q_INVOKABLE QString signOut() { return hallfixture::replyCode(m_counter->call(QStringLiteral("clerk.signOut"))); }
+    Q_INVOKABLE QString pause() { return hallfixture::replyCode(m_counter->call(QStringLiteral("window.pause"))); }
+    Q_INVOKABLE QString resume() { return hallfixture::replyCode(m_counter->call(QStringLiteral("window.resume"))); }
     // A visitor takes a number, is called to window 1, served and finished: their rating slot opens.
     Q_INVOKABLE QString serveOne()
     {
-        QString c = code(m_kiosk->call(QStringLiteral("ticket.issue"), {{QStringLiteral("service"), QStringLiteral("NEW")}}));
+        QString c = hallfixture::replyCode(m_kiosk->call(QStringLiteral("ticket.issue"), {{QStringLiteral("service"), QStringLiteral("NEW")}}));
         if (c.isEmpty())
-            c = code(m_counter->call(QStringLiteral("window.callNext")));
+            c = hallfixture::replyCode(m_counter->call(QStringLiteral("window.callNext")));
         if (c.isEmpty())
-            c = code(m_counter->call(QStringLiteral("window.finish")));
+            c = hallfixture::replyCode(m_counter->call(QStringLiteral("window.finish")));
         return c;
     }
 
     // The pad's own key, straight at the server: "" when taken, else the error code.
     Q_INVOKABLE QString submitAsPad(const QString &rating)
     {
-        return code(m_padWire->call(QStringLiteral("rating.submit"), {{QStringLiteral("rating"), rating}}));
+        return hallfixture::replyCode(m_padWire->call(QStringLiteral("rating.submit"), {{QStringLiteral("rating"), rating}}));
     }
 
     // This week's votes for a clerk as the server counts them; -1 when it would not say.
@@ -142,7 +137,7 @@ public:
         if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(QJsonDocument(cfg).toJson()) <= 0)
             return QStringLiteral("cannot write the hall config");
         f.close();
-        return code(m_admin->call(QStringLiteral("config.reload")));
+        return hallfixture::replyCode(m_admin->call(QStringLiteral("config.reload")));
     }
 
     Q_INVOKABLE void stopServer() { m_hall.stop(); }
@@ -158,13 +153,6 @@ public:
     }
 
 private:
-    static QString code(const QJsonObject &reply)
-    {
-        if (reply.isEmpty())
-            return QStringLiteral("no_reply");
-        return reply.value(QLatin1String("ok")).toBool() ? QString() : hallfixture::errorCode(reply);
-    }
-
     zmq::context_t m_ctx{1};
     hallfixture::Hall m_hall;
     QTemporaryDir m_photos;
