@@ -6,7 +6,6 @@
 
 #include <QDeadlineTimer>
 #include <QJsonValue>
-#include <QSet>
 #include <QThread>
 
 #include <algorithm>
@@ -123,16 +122,12 @@ void SignBusWorker::exchange(quint64 token, const QByteArray &bytes, int address
 
 QString SignBusConfig::check() const
 {
-    if (addresses.isEmpty())
-        return QStringLiteral("The sign bus has no sign addresses configured.");
-    QSet<int> seen;
-    for (int a : addresses) {
-        if (!frame::isSignAddress(a))
-            return QStringLiteral("Sign address %1 is outside 1..247.").arg(a);
-        if (seen.contains(a))
-            return QStringLiteral("Sign address %1 is configured twice on one bus.").arg(a);
-        seen.insert(a);
-    }
+    if (const QString problem =
+            hall::rs485::checkAddresses(addresses, frame::kMinAddress, frame::kMaxAddress,
+                                        QStringLiteral("The sign bus has no sign addresses configured."),
+                                        QStringLiteral("Sign"));
+        !problem.isEmpty())
+        return problem;
     if (ackTimeoutMs < 10 || ackTimeoutMs > 10000)
         return QStringLiteral("The sign answer timeout (%1 ms) must be 10..10000 ms.").arg(ackTimeoutMs);
     if (retries < 0 || retries > 5)

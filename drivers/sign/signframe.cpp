@@ -4,8 +4,6 @@
 #include <QStringEncoder>
 #include <QStringList>
 
-#include <array>
-
 namespace hall::sign {
 
 QString toString(Effect effect)
@@ -99,39 +97,8 @@ QString describe(const SignRequest &r)
 
 namespace hall::sign::frame {
 
-namespace {
-
-constexpr std::array<quint16, 256> makeCrcTable()
-{
-    std::array<quint16, 256> table{};
-    for (unsigned i = 0; i < 256; ++i) {
-        quint16 crc = quint16(i);
-        for (int bit = 0; bit < 8; ++bit)
-            crc = (crc & 1) ? quint16((crc >> 1) ^ 0xA001) : quint16(crc >> 1);
-        table[i] = crc;
-    }
-    return table;
-}
-
-constexpr std::array<quint16, 256> kCrcTable = makeCrcTable();
-
-void putU16(QByteArray &out, quint16 v)
-{
-    out.append(char(v & 0xFF));
-    out.append(char(v >> 8));
-}
-
-quint16 getU16(const QByteArray &in, qsizetype at)
-{
-    return quint16(quint8(in.at(at)) | (quint16(quint8(in.at(at + 1))) << 8));
-}
-
-Frame make(quint8 address, quint8 seq, quint8 command, QByteArray payload = {})
-{
-    return Frame{address, seq, command, std::move(payload)};
-}
-
-} // namespace
+using hall::rs485::appendU16;
+using hall::rs485::readU16;
 
 QString nakReasonText(quint8 reason)
 {
@@ -148,34 +115,6 @@ QString nakReasonText(quint8 reason)
         return QStringLiteral("display fault (LED module or driver board)");
     }
     return QStringLiteral("reason 0x%1").arg(reason, 2, 16, QLatin1Char('0'));
-}
-
-quint16 crc16Modbus(const char *data, qsizetype size)
-{
-    quint16 crc = 0xFFFF;
-    for (qsizetype i = 0; i < size; ++i)
-        crc = quint16((crc >> 8) ^ kCrcTable[(crc ^ quint8(data[i])) & 0xFF]);
-    return crc;
-}
-
-QByteArray encode(const Frame &frame)
-{
-    const QByteArray payload = frame.payload.left(kMaxPayload);
-    QByteArray out;
-    out.reserve(kMinFrameSize + payload.size());
-    out.append(char(kStartByte));
-    out.append(char(frame.address));
-    out.append(char(frame.seq));
-    out.append(char(frame.command));
-    out.append(char(payload.size()));
-    out.append(payload);
-    putU16(out, crc16Modbus(out));
-    return out;
-}
-
-QString toHex(const QByteArray &bytes)
-{
-    return QString::fromLatin1(bytes.toHex(' ').toUpper());
 }
 
 QString commandName(quint8 command)
@@ -269,37 +208,37 @@ std::optional<Frame> showTextFrame(quint8 address, quint8 seq, const QString &te
     QByteArray p;
     p.append(char(effect));
     p.append(char(encoded->encoding));
-    putU16(p, quint16(durationS));
+    appendU16(p, quint16(durationS));
     p.append(encoded->bytes);
-    return make(address, seq, cmd::ShowText, p);
+    return Frame{address, seq, cmd::ShowText, p};
 }
 
-Frame pingFrame(quint8 address, quint8 seq) { return make(address, seq, cmd::Ping); }
+Frame pingFrame(quint8 address, quint8 seq) { return Frame{address, seq, cmd::Ping, {}}; }
 
 Frame brightnessFrame(quint8 address, quint8 seq, int percent)
 {
-    return make(address, seq, cmd::Brightness, QByteArray(1, char(qBound(0, percent, 100))));
+    return Frame{address, seq, cmd::Brightness, QByteArray(1, char(qBound(0, percent, 100)))};
 }
 
-Frame clearFrame(quint8 address, quint8 seq) { return make(address, seq, cmd::Clear); }
+Frame clearFrame(quint8 address, quint8 seq) { return Frame{address, seq, cmd::Clear, {}}; }
 
 Frame clockSyncFrame(quint8 address, quint8 seq, const QDateTime &local)
 {
     const QDate d = local.date();
     const QTime t = local.time();
     QByteArray p;
-    putU16(p, quint16(d.year()));
+    appendU16(p, quint16(d.year()));
     p.append(char(d.month()));
     p.append(char(d.day()));
     p.append(char(t.hour()));
     p.append(char(t.minute()));
     p.append(char(t.second()));
-    return make(address, seq, cmd::ClockSync, p);
+    return Frame{address, seq, cmd::ClockSync, p};
 }
 
 Frame ackFrame(quint8 address, quint8 seq, quint8 command)
 {
-    return make(address, seq, cmd::Ack, QByteArray(1, char(command)));
+    return Frame{address, seq, cmd::Ack, QByteArray(1, char(command))};
 }
 
 Frame nakFrame(quint8 address, quint8 seq, quint8 command, quint8 reason)
@@ -307,7 +246,7 @@ Frame nakFrame(quint8 address, quint8 seq, quint8 command, quint8 reason)
     QByteArray p;
     p.append(char(command));
     p.append(char(reason));
-    return make(address, seq, cmd::Nak, p);
+    return Frame{address, seq, cmd::Nak, p};
 }
 
 std::optional<ShowText> readShowText(const Frame &frame, quint8 *reason)
@@ -323,7 +262,7 @@ std::optional<ShowText> readShowText(const Frame &frame, quint8 *reason)
     s.encoding = quint8(frame.payload.at(1));
     if (s.encoding != encoding::Gb2312 && s.encoding != encoding::Gb18030)
         return std::nullopt;
-    s.durationS = getU16(frame.payload, 2);
+    s.durationS = readU16(frame.payload, 2);
     s.bytes = frame.payload.mid(kTextHeader);
     if (s.encoding == encoding::Gb2312 && !isGb2312(s.bytes))
         return std::nullopt;
@@ -342,93 +281,11 @@ std::optional<QDateTime> readClock(const Frame &frame)
 {
     if (frame.command != cmd::ClockSync || frame.payload.size() != 7)
         return std::nullopt;
-    const QDate d(getU16(frame.payload, 0), quint8(frame.payload.at(2)), quint8(frame.payload.at(3)));
+    const QDate d(readU16(frame.payload, 0), quint8(frame.payload.at(2)), quint8(frame.payload.at(3)));
     const QTime t(quint8(frame.payload.at(4)), quint8(frame.payload.at(5)), quint8(frame.payload.at(6)));
     if (!d.isValid() || !t.isValid())
         return std::nullopt;
     return QDateTime(d, t);
-}
-
-// ---- parser ----
-
-void FrameParser::feed(const QByteArray &bytes)
-{
-    m_buffer.append(bytes);
-    scan();
-}
-
-void FrameParser::scan()
-{
-    for (;;) {
-        const qsizetype start = m_buffer.indexOf(char(kStartByte));
-        if (start < 0) {
-            m_stats.skippedBytes += quint64(m_buffer.size());
-            m_buffer.clear();
-            return;
-        }
-        if (start > 0) {
-            m_stats.skippedBytes += quint64(start);
-            m_buffer.remove(0, start);
-        }
-        auto dropStart = [this](quint64 *counter) {
-            ++*counter;
-            ++m_stats.skippedBytes;
-            m_buffer.remove(0, 1);
-        };
-        if (m_buffer.size() >= 2 && !isSignAddress(quint8(m_buffer.at(1)))) {
-            dropStart(&m_stats.badHeader);
-            continue;
-        }
-        if (m_buffer.size() < kHeaderSize)
-            return;
-        const int length = quint8(m_buffer.at(4));
-        if (length > kMaxPayload) {
-            dropStart(&m_stats.badHeader);
-            continue;
-        }
-        const qsizetype total = kMinFrameSize + length;
-        if (m_buffer.size() < total)
-            return;
-        const quint16 wire = getU16(m_buffer, total - 2);
-        if (crc16Modbus(m_buffer.constData(), total - kCrcSize) != wire) {
-            dropStart(&m_stats.badCrc);
-            continue;
-        }
-        Frame f;
-        f.address = quint8(m_buffer.at(1));
-        f.seq = quint8(m_buffer.at(2));
-        f.command = quint8(m_buffer.at(3));
-        f.payload = m_buffer.mid(kHeaderSize, length);
-        m_buffer.remove(0, total);
-        m_frames.push_back(std::move(f));
-        ++m_stats.frames;
-    }
-}
-
-void FrameParser::lineIdle()
-{
-    while (!m_buffer.isEmpty()) {
-        ++m_stats.truncated;
-        ++m_stats.skippedBytes;
-        m_buffer.remove(0, 1);
-        scan();
-    }
-}
-
-std::optional<Frame> FrameParser::next()
-{
-    if (m_frames.empty())
-        return std::nullopt;
-    Frame f = std::move(m_frames.front());
-    m_frames.pop_front();
-    return f;
-}
-
-void FrameParser::reset()
-{
-    m_buffer.clear();
-    m_frames.clear();
-    m_stats = {};
 }
 
 } // namespace hall::sign::frame

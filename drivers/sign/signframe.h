@@ -5,17 +5,17 @@
 //
 //   A6 | address | seq | command | length | payload (0..240) | CRC-16/MODBUS low, high
 //
-// The CRC covers every byte before it, start byte included. Multi-byte payload fields are
-// little-endian, like the CRC on the wire. The start byte differs from the rating keypads' A5
-// so a sign wired to a keypad bus (or the reverse) is reported as noise, not misread.
+// The envelope (CRC, byte order, resynchronising receiver) is the rating keypads' one:
+// drivers/rs485/framing.h. The start byte differs from the keypads' A5 so a sign wired to a
+// keypad bus (or the reverse) is reported as noise, not misread.
 
+#include "drivers/rs485/framing.h"
 #include "drivers/sign/signprotocol.h"
 
 #include <QByteArray>
 #include <QDateTime>
 #include <QString>
 
-#include <deque>
 #include <optional>
 
 namespace hall::sign::frame {
@@ -24,9 +24,9 @@ inline constexpr quint8 kStartByte = 0xA6;
 inline constexpr int kMinAddress = 1;
 inline constexpr int kMaxAddress = 247;
 inline constexpr int kMaxPayload = 240;
-inline constexpr int kHeaderSize = 5; // start, address, seq, command, length
-inline constexpr int kCrcSize = 2;
-inline constexpr int kMinFrameSize = kHeaderSize + kCrcSize;
+using hall::rs485::kCrcSize;
+using hall::rs485::kHeaderSize;
+using hall::rs485::kMinFrameSize;
 inline constexpr int kMaxFrameSize = kMinFrameSize + kMaxPayload;
 inline constexpr int kTextHeader = 4; // effect, encoding, duration u16
 inline constexpr int kMaxTextBytes = kMaxPayload - kTextHeader;
@@ -40,7 +40,7 @@ inline constexpr quint8 ShowText = 0x10;   // u8 effect, u8 encoding, u16 durati
 inline constexpr quint8 Brightness = 0x11; // u8 percent 0..100
 inline constexpr quint8 Clear = 0x12;      // -
 inline constexpr quint8 ClockSync = 0x13;  // u16 year, u8 month, day, hour, minute, second
-inline constexpr quint8 AnswerBit = 0x80;
+inline constexpr quint8 AnswerBit = hall::rs485::kAnswerBit;
 inline constexpr quint8 Ack = 0x80;        // u8 acknowledged command
 inline constexpr quint8 Nak = 0x8F;        // u8 refused command, u8 reason
 } // namespace cmd
@@ -59,25 +59,15 @@ inline constexpr quint8 DisplayFault = 0x05;        // LED module or driver boar
 } // namespace nak
 QString nakReasonText(quint8 reason);
 
-// CRC-16/MODBUS: polynomial 0x8005 reflected (0xA001), initial 0xFFFF, no final xor.
-quint16 crc16Modbus(const char *data, qsizetype size);
-inline quint16 crc16Modbus(const QByteArray &bytes) { return crc16Modbus(bytes.constData(), bytes.size()); }
-
-struct Frame {
-    quint8 address = 0;
-    quint8 seq = 0;
-    quint8 command = 0;
-    QByteArray payload;
-
-    bool isAnswer() const { return (command & cmd::AnswerBit) != 0; }
-    bool operator==(const Frame &) const = default;
-};
+using hall::rs485::crc16Modbus;
+using hall::rs485::Frame;
+using hall::rs485::toHex;
 
 inline bool isSignAddress(int address) { return address >= kMinAddress && address <= kMaxAddress; }
+inline constexpr hall::rs485::Envelope kEnvelope{kStartByte, kMaxPayload, &isSignAddress};
 
 // The frame on the wire; a payload over kMaxPayload bytes is cut there (callers never build one).
-QByteArray encode(const Frame &frame);
-QString toHex(const QByteArray &bytes);
+inline QByteArray encode(const Frame &frame) { return hall::rs485::encode(kEnvelope, frame); }
 QString describe(const Frame &frame);
 QString commandName(quint8 command);
 
@@ -116,34 +106,23 @@ std::optional<ShowText> readShowText(const Frame &frame, quint8 *reason);
 std::optional<int> readBrightness(const Frame &frame);
 std::optional<QDateTime> readClock(const Frame &frame);
 
-// Streaming receiver for either end, as the keypad protocol's: bytes in any pieces, whole frames
+// Streaming receiver for either end (drivers/rs485/framing.h): bytes in any pieces, whole frames
 // out; on a bad header or CRC it drops only that one start byte and scans again, so a real frame
 // behind noise is still found.
-class FrameParser
+class FrameParser : public hall::rs485::FrameParser
 {
 public:
-    struct Stats {
-        quint64 frames = 0;
-        quint64 badCrc = 0;
-        quint64 badHeader = 0;
-        quint64 truncated = 0;
-        quint64 skippedBytes = 0;
-    };
-
-    void feed(const QByteArray &bytes);
-    void lineIdle();
-    bool hasFrame() const { return !m_frames.empty(); }
-    std::optional<Frame> next();
-    bool hasPartial() const { return !m_buffer.isEmpty(); }
-    void reset();
-    const Stats &stats() const { return m_stats; }
-
-private:
-    void scan();
-
-    QByteArray m_buffer;
-    std::deque<Frame> m_frames;
-    Stats m_stats;
+    FrameParser()
+        : hall::rs485::FrameParser(kEnvelope)
+    {
+    }
+    // The sign bus's garbage summary reads the stats as they stand, so a reset starts them afresh
+    // (the keypads' driver compares them across resets instead).
+    void reset()
+    {
+        hall::rs485::FrameParser::reset();
+        resetStats();
+    }
 };
 
 } // namespace hall::sign::frame

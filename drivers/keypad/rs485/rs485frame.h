@@ -5,13 +5,14 @@
 //
 //   A5 | address | seq | command | length | payload (0..32) | CRC-16/MODBUS low, high
 //
-// The CRC covers every byte before it, start byte included. Multi-byte payload fields are
-// little-endian, like the CRC on the wire.
+// The envelope (CRC, byte order, resynchronising receiver) is the one our sign protocol uses too:
+// drivers/rs485/framing.h.
+
+#include "drivers/rs485/framing.h"
 
 #include <QByteArray>
 #include <QString>
 
-#include <deque>
 #include <optional>
 
 namespace hall::keypad::rs485 {
@@ -21,9 +22,9 @@ inline constexpr quint8 kBroadcast = 0xFF; // every keypad acts, none answers
 inline constexpr int kMinAddress = 1;
 inline constexpr int kMaxAddress = 247;
 inline constexpr int kMaxPayload = 32;
-inline constexpr int kHeaderSize = 5; // start, address, seq, command, length
-inline constexpr int kCrcSize = 2;
-inline constexpr int kMinFrameSize = kHeaderSize + kCrcSize;
+using hall::rs485::kCrcSize;
+using hall::rs485::kHeaderSize;
+using hall::rs485::kMinFrameSize;
 inline constexpr int kMaxFrameSize = kMinFrameSize + kMaxPayload;
 inline constexpr quint8 kProtocolVersion = 1;
 
@@ -34,7 +35,7 @@ inline constexpr quint8 Poll = 0x01;      // -> Event | NoEvent
 inline constexpr quint8 Ack = 0x02;       // u16 event id -> Event | NoEvent (as Poll, after the ack)
 inline constexpr quint8 SetPrompt = 0x03; // u8 0/1 -> Event | NoEvent; also broadcast
 inline constexpr quint8 Identify = 0x04;  // -> Identity
-inline constexpr quint8 AnswerBit = 0x80;
+inline constexpr quint8 AnswerBit = hall::rs485::kAnswerBit;
 inline constexpr quint8 NoEvent = 0x80;   // u8 flags
 inline constexpr quint8 Event = 0x81;     // u8 flags, u16 id, u8 key, u16 age (0.1 s), u8 queued
 inline constexpr quint8 Identity = 0x84;  // u8 flags, u8 protocol, u8 keys, firmware text
@@ -52,24 +53,17 @@ inline constexpr quint8 UnknownCommand = 0x01;
 inline constexpr quint8 BadPayload = 0x02;
 } // namespace nak
 
-// CRC-16/MODBUS: polynomial 0x8005 reflected (0xA001), initial 0xFFFF, no final xor.
-quint16 crc16Modbus(const char *data, qsizetype size);
-inline quint16 crc16Modbus(const QByteArray &bytes) { return crc16Modbus(bytes.constData(), bytes.size()); }
+using hall::rs485::crc16Modbus;
+using hall::rs485::Frame;
+using hall::rs485::toHex;
 
-struct Frame {
-    quint8 address = 0;
-    quint8 seq = 0;
-    quint8 command = 0;
-    QByteArray payload;
-
-    bool isAnswer() const { return (command & cmd::AnswerBit) != 0; }
-    bool operator==(const Frame &) const = default;
-};
+inline bool isKeypadAddress(int address) { return address >= kMinAddress && address <= kMaxAddress; }
+// What a frame on a keypad bus may be addressed to.
+inline bool isFrameAddress(int address) { return isKeypadAddress(address) || address == kBroadcast; }
+inline constexpr hall::rs485::Envelope kEnvelope{kStartByte, kMaxPayload, &isFrameAddress};
 
 // The frame on the wire; a payload over kMaxPayload bytes is cut there (callers never build one).
-QByteArray encode(const Frame &frame);
-// "A5 01 07 01 00 …" for logs and test failures.
-QString toHex(const QByteArray &bytes);
+inline QByteArray encode(const Frame &frame) { return hall::rs485::encode(kEnvelope, frame); }
 QString describe(const Frame &frame);
 
 // What a keypad answers to Poll, Ack and SetPrompt when it holds an unacknowledged press.
@@ -109,42 +103,16 @@ std::optional<EventAnswer> eventAnswer(const Frame &frame);
 std::optional<quint8> answerFlags(const Frame &frame); // any answer's first byte
 std::optional<IdentityAnswer> identityAnswer(const Frame &frame);
 
-inline bool isKeypadAddress(int address) { return address >= kMinAddress && address <= kMaxAddress; }
-
-// Streaming receiver for either end. Bytes go in as they arrive, in any pieces; whole frames
-// come out. It resynchronises on garbage: it scans for the start byte, refuses an address or
-// length outside the protocol's bounds, checks the CRC, and on any failure drops only that one
-// start byte and scans again, so a real frame hidden behind noise is still found.
-class FrameParser
+// Streaming receiver for either end (drivers/rs485/framing.h): bytes in any pieces, whole frames
+// out, resynchronising on garbage. Its stats keep counting across reset(): the driver reports
+// what one exchange met as the difference.
+class FrameParser : public hall::rs485::FrameParser
 {
 public:
-    struct Stats {
-        quint64 frames = 0;
-        quint64 badCrc = 0;
-        quint64 badHeader = 0;  // address or length out of bounds
-        quint64 truncated = 0;  // incomplete frames given up by lineIdle()
-        quint64 skippedBytes = 0; // bytes that were not part of any good frame
-    };
-
-    void feed(const QByteArray &bytes);
-    // The line has been quiet for longer than a frame's bytes may be apart: what is buffered can
-    // no longer become the frame it started as. Gives up on it and rescans what follows its start
-    // byte, which may hold a complete frame (noise that looked like a long header hides the answer
-    // behind it until then).
-    void lineIdle();
-    bool hasFrame() const { return !m_frames.empty(); }
-    std::optional<Frame> next();
-    // Whether bytes are waiting for the rest of a frame.
-    bool hasPartial() const { return !m_buffer.isEmpty(); }
-    void reset();
-    const Stats &stats() const { return m_stats; }
-
-private:
-    void scan();
-
-    QByteArray m_buffer;
-    std::deque<Frame> m_frames;
-    Stats m_stats;
+    FrameParser()
+        : hall::rs485::FrameParser(kEnvelope)
+    {
+    }
 };
 
 } // namespace hall::keypad::rs485

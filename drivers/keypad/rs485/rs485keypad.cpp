@@ -8,7 +8,6 @@
 #include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonValue>
-#include <QSet>
 #include <QStringList>
 #include <QThread>
 
@@ -428,16 +427,11 @@ void Rs485Worker::report()
 
 QString Rs485KeypadConfig::check() const
 {
-    if (addresses.isEmpty())
-        return QStringLiteral("The RS-485 keypad bus has no keypad addresses configured.");
-    QSet<int> seen;
-    for (int a : addresses) {
-        if (!rs485::isKeypadAddress(a))
-            return QStringLiteral("Keypad address %1 is outside 1..247.").arg(a);
-        if (seen.contains(a))
-            return QStringLiteral("Keypad address %1 is configured twice on one bus.").arg(a);
-        seen.insert(a);
-    }
+    if (const QString problem = hall::rs485::checkAddresses(
+            addresses, rs485::kMinAddress, rs485::kMaxAddress,
+            QStringLiteral("The RS-485 keypad bus has no keypad addresses configured."), QStringLiteral("Keypad"));
+        !problem.isEmpty())
+        return problem;
     if (pollIntervalMs < 10 || answerTimeoutMs < 10)
         return QStringLiteral("The keypad poll interval (%1 ms) and answer timeout (%2 ms) must be at least 10 ms.")
             .arg(pollIntervalMs)

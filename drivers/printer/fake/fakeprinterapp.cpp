@@ -1,12 +1,10 @@
 #include "drivers/printer/fake/fakeprinterapp.h"
 
 #include <QFile>
-#include <QSocketNotifier>
-
-#include <cstdio>
-#include <unistd.h>
 
 namespace hall::printer {
+
+using fakedevice::say;
 
 FakePrinterApp::FakePrinterApp(QObject *parent)
     : QObject(parent)
@@ -93,16 +91,8 @@ bool FakePrinterApp::start(const QStringList &args, QString *error)
         say(QStringLiteral("serial %1").arg(serial));
     }
 
-    m_stdin = new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, this);
-    connect(m_stdin, &QSocketNotifier::activated, this, &FakePrinterApp::readCommands);
+    new fakedevice::StdinCommands([this](const QString &line) { command(line); }, this);
     return true;
-}
-
-void FakePrinterApp::say(const QString &line)
-{
-    std::fputs(line.toUtf8().constData(), stdout);
-    std::fputc('\n', stdout);
-    std::fflush(stdout);
 }
 
 void FakePrinterApp::onJob(int index, bool printed)
@@ -135,25 +125,6 @@ void FakePrinterApp::onJob(int index, bool printed)
             .arg(printed ? QStringLiteral("printed") : QStringLiteral("refused"), job.state)
             .arg(job.raw.size())
             .arg(file));
-}
-
-void FakePrinterApp::readCommands()
-{
-    char buf[512];
-    const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
-    if (n <= 0) {
-        // stdin closed (e.g. started with </dev/null): keep printing, stop listening to it.
-        m_stdin->setEnabled(false);
-        return;
-    }
-    m_stdinBuffer.append(buf, n);
-    qsizetype nl;
-    while ((nl = m_stdinBuffer.indexOf('\n')) >= 0) {
-        const QString line = QString::fromUtf8(m_stdinBuffer.left(nl)).trimmed();
-        m_stdinBuffer.remove(0, nl + 1);
-        if (!line.isEmpty())
-            command(line);
-    }
 }
 
 void FakePrinterApp::command(const QString &line)

@@ -9,13 +9,12 @@
 // stdout, one line each: "listening 127.0.0.1:PORT" or "serial PATH"; "job N printed|refused
 // STATE BYTES FILE"; "state NAME" after every change. stdin: "state NAME", "jobs", "quit".
 
+#include "drivers/fakedevice/fakedevice.h"
 #include "drivers/printer/fake/fakeprinter.h"
 
 #include <QDir>
 #include <QObject>
 #include <QStringList>
-
-class QSocketNotifier;
 
 namespace hall::printer {
 
@@ -33,15 +32,11 @@ Q_SIGNALS:
 
 private:
     void onJob(int index, bool printed);
-    void readCommands();
     void command(const QString &line);
-    void say(const QString &line);
 
     FakePrinter m_printer;
     QDir m_out;
     int m_printed = 0;
-    QSocketNotifier *m_stdin = nullptr;
-    QByteArray m_stdinBuffer;
 };
 
 } // namespace hall::printer

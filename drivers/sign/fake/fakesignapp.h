@@ -14,44 +14,28 @@
 // to commands. The table is in docs/hardware.md.
 // stdin: silent on|off [ADDR] | garbage on|off | noise on|off | nak REASON [COUNT [ADDR]] | state ADDR | quit.
 
+#include "drivers/fakedevice/fakedevice.h"
 #include "drivers/sign/fake/fakesign.h"
 
-#include <QObject>
 #include <QStringList>
-#include <QTimer>
 
 #include <memory>
 
-class QSocketNotifier;
-
 namespace hall::sign::frame {
 
-class FakeSignApp : public QObject
+class FakeSignApp : public fakedevice::FakeBusApp
 {
-    Q_OBJECT
 public:
     explicit FakeSignApp(QObject *parent = nullptr);
-    ~FakeSignApp() override;
-    bool start(const QStringList &arguments, QString *error);
     static QString usage();
 
-Q_SIGNALS:
-    void quitRequested();
-
 private:
-    bool openSerial(const QString &path, QString *error);
-    void readSerial();
-    void writeSerial(const QByteArray &bytes);
-    void readCommands();
-    void command(const QString &line);
-    void say(const QString &line);
+    bool option(const QStringList &args, qsizetype *i, QString *error) override;
+    fakedevice::SerialLine::Device makeBus(const QList<int> &addresses) override;
+    void command(const QString &line) override;
 
+    bool m_silent = false, m_garbage = false, m_gb2312 = false;
     std::unique_ptr<FakeSignBus> m_bus;
-    int m_fd = -1;
-    QSocketNotifier *m_serial = nullptr;
-    QSocketNotifier *m_stdin = nullptr;
-    QByteArray m_stdinBuffer;
-    QTimer m_idle; // a request cut short by a quiet line is given up
 };
 
 } // namespace hall::sign::frame

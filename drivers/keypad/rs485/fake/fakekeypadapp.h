@@ -13,45 +13,28 @@
 // stdin: press KEY [ADDR] | drop-acks N | corrupt N | garbage | silent on|off | prompt? [ADDR] |
 // events [ADDR] | reset [ADDR] | quit.
 
+#include "drivers/fakedevice/fakedevice.h"
 #include "drivers/keypad/rs485/fake/fakekeypad.h"
 
-#include <QObject>
 #include <QStringList>
-#include <QTimer>
 
 #include <memory>
 
-class QSocketNotifier;
-
 namespace hall::keypad::rs485 {
 
-class FakeKeypadApp : public QObject
+class FakeKeypadApp : public fakedevice::FakeBusApp
 {
-    Q_OBJECT
 public:
     explicit FakeKeypadApp(QObject *parent = nullptr);
-    ~FakeKeypadApp() override;
-    // Parses the arguments (without argv[0]) and starts; false with *error on bad usage.
-    bool start(const QStringList &arguments, QString *error);
     static QString usage();
 
-Q_SIGNALS:
-    void quitRequested();
-
 private:
-    bool openSerial(const QString &path, QString *error);
-    void readSerial();
-    void writeSerial(const QByteArray &bytes);
-    void readCommands();
-    void command(const QString &line);
-    void say(const QString &line);
+    bool option(const QStringList &args, qsizetype *i, QString *error) override;
+    fakedevice::SerialLine::Device makeBus(const QList<int> &addresses) override;
+    void command(const QString &line) override;
 
+    int m_firstId = 0;
     std::unique_ptr<FakeKeypadBus> m_bus;
-    int m_fd = -1;
-    QSocketNotifier *m_serial = nullptr;
-    QSocketNotifier *m_stdin = nullptr;
-    QByteArray m_stdinBuffer;
-    QTimer m_idle; // a request cut short by a quiet line is given up
 };
 
 } // namespace hall::keypad::rs485
