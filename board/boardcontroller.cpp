@@ -107,6 +107,7 @@ void BoardController::onEvent(const Event &e)
     const bool recall = e.type == EventType::TicketRecalled;
     ++m_callSerial;
     setCurrent(qint64(e.ticket), e.window, e.at, recall);
+    Q_EMIT callSerialChanged();
     const qint64 age = serverNowMs() - e.at;
     if (age > kAnnounceWithinMs) {
         qCInfo(lcBoard).noquote() << "not announcing" << m_label << "at window" << m_window << "- called" << age / 1000 << "s ago";

@@ -43,7 +43,7 @@ class BoardController : public QObject
     Q_PROPERTY(bool currentRecall READ currentRecall NOTIFY currentChanged)
     // Counts the live calls and recalls: the screen flashes when it moves, also for a recall of
     // the number already shown (the label alone would not change).
-    Q_PROPERTY(int callSerial READ callSerial NOTIFY currentChanged)
+    Q_PROPERTY(int callSerial READ callSerial NOTIFY callSerialChanged)
     // Nobody called for idleAfterSeconds (or nobody today): the slogans take the stage.
     Q_PROPERTY(bool idle READ idle NOTIFY idleChanged)
     Q_PROPERTY(QStringList slogans READ slogans CONSTANT)
@@ -89,6 +89,8 @@ Q_SIGNALS:
     void syncedChanged();
     void hallChanged();
     void currentChanged();
+    // Only for live calls: a resync changes the current call too, and must not flash the board.
+    void callSerialChanged();
     void idleChanged();
     void announce(const QString &label, int window, bool recall);
 

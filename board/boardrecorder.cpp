@@ -27,8 +27,12 @@ BoardRecorder::BoardRecorder(BoardApp &app, Options options, QObject *parent)
             auto *every = new QTimer(this);
             connect(every, &QTimer::timeout, this, [this]() { shoot(QStringLiteral("board-manager.png")); });
             every->start(m_options.managerEveryMs);
-        } else if (!m_app.controller()->hasCall()) {
-            QTimer::singleShot(1000, this, [this]() { shoot(QStringLiteral("board-idle.png")); });
+        } else {
+            // Named after what it shows: the latest call comes with the snapshot, a moment after.
+            QTimer::singleShot(1000, this, [this]() {
+                const BoardController *board = m_app.controller();
+                shoot(board->hasCall() && !board->idle() ? QStringLiteral("board-start.png") : QStringLiteral("board-idle.png"));
+            });
         }
     };
     connect(app.state(), &bus::HallState::syncedChanged, this, onSynced);

@@ -8,7 +8,8 @@ namespace hall::board {
 class BoardApp;
 
 // The demo's eyes (`hall-board --screenshots DIR`): PNGs of the board as the hall sees it. The
-// call board is taken once it has synchronised (board-idle.png, when nobody is called yet) and
+// call board is taken once it has synchronised (board-idle.png, or board-start.png when it opened
+// on a recent call) and
 // after each of the first calls, once the flash is over (board-call-N.png); the manager board a
 // few seconds after it has synchronised, when the week's report has had time to arrive
 // (board-manager.png), and again every half minute while it runs.

@@ -142,6 +142,7 @@ Item {
             verify(!item("offlineBadge").visible)
             compare(boardController.currentLabel, "C001")
             compare(testHall.announced, before, "a resync repeats no call")
+            verify(!item("currentCall").flashing, "nor flashes the board")
             compare(testHall.issue("NEW"), "") // A003
             compare(testHall.windowOp("window.noShow", 1), "")
             compare(testHall.windowOp("window.callNext", 1), "")
