@@ -398,7 +398,10 @@ private Q_SLOTS:
         QVERIFY(ok.value(QLatin1String("ok")).toBool());
         QCOMPARE(result(ok).value(QLatin1String("clerk")).toObject().value(QLatin1String("id")).toString(), QStringLiteral("c02"));
         QCOMPARE(result(ok).value(QLatin1String("window")).toObject().value(QLatin1String("clerk")).toString(), QStringLiteral("c02"));
-        QVERIFY(!hall.log().contains(kPin.toLatin1())); // PINs never reach the log
+        // PINs never reach the log. As a whole token: the log is full of hex ids, ports and times,
+        // and "2468" turns up inside one of them now and then (a CI run failed on it).
+        const QRegularExpression pinToken(QStringLiteral("(?<![0-9A-Za-z])%1(?![0-9A-Za-z])").arg(kPin));
+        QVERIFY2(!pinToken.match(QString::fromUtf8(hall.log())).hasMatch(), qPrintable(pinToken.match(QString::fromUtf8(hall.log())).captured()));
         // A counter signs in at its own window only.
         auto two = client(hall, QStringLiteral("counter-2"));
         QCOMPARE(errorCode(two->call(QStringLiteral("clerk.signIn"), args({{QStringLiteral("badge"), QStringLiteral("371728")}, {QStringLiteral("pin"), kPin}, {QStringLiteral("window"), 1}}))),
