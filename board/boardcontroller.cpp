@@ -73,27 +73,11 @@ double BoardController::clockOffsetMs() const
     return double(m_state.serverTimeOffsetMs()) + double(hallOffsetS - localOffsetS) * 1000.0;
 }
 
-QString BoardController::currentWindowName() const
-{
-    const auto *e = m_state.engine();
-    const auto *w = e ? e->config().window(m_window) : nullptr;
-    if (w && !w->name.empty())
-        return QString::fromStdString(w->name);
-    return m_window ? QStringLiteral("%1号窗口").arg(m_window) : QString();
-}
-
 QString BoardController::currentServiceZh() const
 {
     const auto *e = m_state.engine();
     const auto *s = e ? e->config().service(m_service.toStdString()) : nullptr;
     return s ? QString::fromStdString(s->nameZh) : QString();
-}
-
-QString BoardController::currentServiceEn() const
-{
-    const auto *e = m_state.engine();
-    const auto *s = e ? e->config().service(m_service.toStdString()) : nullptr;
-    return s ? QString::fromStdString(s->nameEn) : QString();
 }
 
 void BoardController::onEvent(const Event &e)

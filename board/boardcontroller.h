@@ -37,9 +37,7 @@ class BoardController : public QObject
     Q_PROPERTY(bool hasCall READ hasCall NOTIFY currentChanged)
     Q_PROPERTY(QString currentLabel READ currentLabel NOTIFY currentChanged)
     Q_PROPERTY(int currentWindow READ currentWindow NOTIFY currentChanged)
-    Q_PROPERTY(QString currentWindowName READ currentWindowName NOTIFY currentChanged)
     Q_PROPERTY(QString currentServiceZh READ currentServiceZh NOTIFY currentChanged)
-    Q_PROPERTY(QString currentServiceEn READ currentServiceEn NOTIFY currentChanged)
     Q_PROPERTY(bool currentRecall READ currentRecall NOTIFY currentChanged)
     // Counts the live calls and recalls: the screen flashes when it moves, also for a recall of
     // the number already shown (the label alone would not change).
@@ -69,9 +67,7 @@ public:
     bool hasCall() const { return m_ticket != 0; }
     QString currentLabel() const { return m_label; }
     int currentWindow() const { return m_window; }
-    QString currentWindowName() const;
     QString currentServiceZh() const;
-    QString currentServiceEn() const;
     bool currentRecall() const { return m_recall; }
     int callSerial() const { return m_callSerial; }
     bool idle() const { return m_idle; }

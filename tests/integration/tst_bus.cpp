@@ -23,56 +23,6 @@ const QList<DeviceSpec> kDevices{
     {QStringLiteral("manager-1"), QStringLiteral("manager"), 0},
 };
 
-QJsonObject args(std::initializer_list<std::pair<QString, QJsonValue>> list)
-{
-    QJsonObject o;
-    for (const auto &[k, v] : list)
-        o.insert(k, v);
-    return o;
-}
-
-// A SUB socket read synchronously: every message the server publishes, decoded.
-class Subscriber
-{
-public:
-    Subscriber(zmq::context_t &ctx, const hall::bus::KeyPair &own, const QByteArray &serverKey, const QByteArray &endpoint)
-        : m_socket(ctx, zmq::socket_type::sub)
-    {
-        m_socket.set(zmq::sockopt::linger, 0);
-        m_socket.set(zmq::sockopt::curve_serverkey, serverKey.toStdString());
-        m_socket.set(zmq::sockopt::curve_publickey, own.publicKey.toStdString());
-        m_socket.set(zmq::sockopt::curve_secretkey, own.secretKey.toStdString());
-        m_socket.set(zmq::sockopt::subscribe, "");
-        m_socket.connect(endpoint.toStdString());
-    }
-
-    // Messages until one satisfies pred or the time is up; returns all read.
-    QList<hall::bus::EventMessage> readUntil(const std::function<bool(const hall::bus::EventMessage &)> &pred, int timeoutMs)
-    {
-        QList<hall::bus::EventMessage> got;
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < timeoutMs) {
-            zmq::pollitem_t item{m_socket.handle(), 0, ZMQ_POLLIN, 0};
-            zmq::poll(&item, 1, std::chrono::milliseconds(50));
-            zmq::message_t msg;
-            while (m_socket.recv(msg, zmq::recv_flags::dontwait)) {
-                QString error;
-                const auto e = hall::bus::decodeEvent(QByteArray(static_cast<const char *>(msg.data()), qsizetype(msg.size())), &error);
-                if (!e)
-                    continue;
-                got.append(*e);
-                if (pred(*e))
-                    return got;
-            }
-        }
-        return got;
-    }
-
-private:
-    zmq::socket_t m_socket;
-};
-
 // A terminal's view as the library builds it: HallClient + HallState, with a record of every
 // seq it applied and every snapshot it took, to prove no event is applied twice or skipped.
 struct Mirror {

@@ -23,51 +23,6 @@ const QList<DeviceSpec> kDevices{{QStringLiteral("kiosk-1"), QStringLiteral("kio
                                  {QStringLiteral("counter-2"), QStringLiteral("counter"), 2},
                                  {QStringLiteral("manager-1"), QStringLiteral("manager"), 0}};
 
-QJsonObject args(std::initializer_list<std::pair<QString, QJsonValue>> kv)
-{
-    QJsonObject o;
-    for (const auto &[k, v] : kv)
-        o.insert(k, v);
-    return o;
-}
-
-// Every message the server publishes, decoded (a SUB socket read synchronously).
-class Subscriber
-{
-public:
-    Subscriber(zmq::context_t &ctx, const hall::bus::KeyPair &own, const QByteArray &serverKey, const QByteArray &endpoint)
-        : m_socket(ctx, zmq::socket_type::sub)
-    {
-        m_socket.set(zmq::sockopt::linger, 0);
-        m_socket.set(zmq::sockopt::curve_serverkey, serverKey.toStdString());
-        m_socket.set(zmq::sockopt::curve_publickey, own.publicKey.toStdString());
-        m_socket.set(zmq::sockopt::curve_secretkey, own.secretKey.toStdString());
-        m_socket.set(zmq::sockopt::subscribe, "");
-        m_socket.connect(endpoint.toStdString());
-    }
-
-    std::optional<hall::bus::EventMessage> readUntil(const std::function<bool(const hall::bus::EventMessage &)> &pred, int timeoutMs)
-    {
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < timeoutMs) {
-            zmq::pollitem_t item{m_socket.handle(), 0, ZMQ_POLLIN, 0};
-            zmq::poll(&item, 1, std::chrono::milliseconds(50));
-            zmq::message_t msg;
-            while (m_socket.recv(msg, zmq::recv_flags::dontwait)) {
-                QString error;
-                const auto e = hall::bus::decodeEvent(QByteArray(static_cast<const char *>(msg.data()), qsizetype(msg.size())), &error);
-                if (e && pred(*e))
-                    return e;
-            }
-        }
-        return std::nullopt;
-    }
-
-private:
-    zmq::socket_t m_socket;
-};
-
 } // namespace
 
 class TestSigns : public QObject
@@ -129,6 +84,24 @@ class TestSigns : public QObject
 
 private Q_SLOTS:
     void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+private:
+    // The signs' RS-485 bus for one test: a socat pty pair in its own folder, and the FAKE signs
+    // at addresses 1 and 2 on its far end (the server gets socat.a()).
+    bool startSignBus(const QString &name, SocatPair &socat, FakeSignProcess &fake, QString *error)
+    {
+        const QString dir = m_dir.filePath(name);
+        if (!QDir().mkpath(dir)) {
+            *error = QStringLiteral("cannot make %1").arg(dir);
+            return false;
+        }
+        return socat.start(dir, error)
+            && fake.start({QStringLiteral("--serial"), socat.b(), QStringLiteral("--address"), QStringLiteral("1"), QStringLiteral("--address"),
+                           QStringLiteral("2")},
+                          error);
+    }
+
+private Q_SLOTS:
 
     void configExampleAndDefaults()
     {
@@ -193,15 +166,9 @@ private Q_SLOTS:
     void callShowsOnTheWindowSign()
     {
         SocatPair socat;
-        QString error;
-        const QString dir = m_dir.filePath(QStringLiteral("call"));
-        QVERIFY(QDir().mkpath(dir));
-        QVERIFY2(socat.start(dir, &error), qPrintable(error));
         FakeSignProcess fake;
-        QVERIFY2(fake.start({QStringLiteral("--serial"), socat.b(), QStringLiteral("--address"), QStringLiteral("1"),
-                             QStringLiteral("--address"), QStringLiteral("2")},
-                            &error),
-                 qPrintable(error));
+        QString error;
+        QVERIFY2(startSignBus(QStringLiteral("call"), socat, fake, &error), qPrintable(error));
         Hall hall(withSigns(socat.a(), 300));
         QVERIFY(hall.ok() && hall.addDevices(kDevices) && hall.start());
 
@@ -259,15 +226,9 @@ private Q_SLOTS:
     void silentSignNeverDelaysACall()
     {
         SocatPair socat;
-        QString error;
-        const QString dir = m_dir.filePath(QStringLiteral("silent"));
-        QVERIFY(QDir().mkpath(dir));
-        QVERIFY2(socat.start(dir, &error), qPrintable(error));
         FakeSignProcess fake;
-        QVERIFY2(fake.start({QStringLiteral("--serial"), socat.b(), QStringLiteral("--address"), QStringLiteral("1"),
-                             QStringLiteral("--address"), QStringLiteral("2")},
-                            &error),
-                 qPrintable(error));
+        QString error;
+        QVERIFY2(startSignBus(QStringLiteral("silent"), socat, fake, &error), qPrintable(error));
         QVERIFY(fake.ask(QStringLiteral("silent on 1"), QStringLiteral("silent on")));
         constexpr int kSignTimeoutMs = 1000;
         Hall hall(withSigns(socat.a(), kSignTimeoutMs));
@@ -302,13 +263,13 @@ private Q_SLOTS:
         QVERIFY(fake.waitPrefix(QStringLiteral("silent 1 SHOW_TEXT")));
 
         // The silent sign is reported offline to subscribers, in the documented shape.
-        const auto notice = sub.readUntil(
-            [](const hall::bus::EventMessage &m) {
-                return m.type == QLatin1String("device_status") && m.data.value(QLatin1String("device")).toString() == QLatin1String("sign-1")
-                       && m.data.value(QLatin1String("status")).toObject().value(QLatin1String("sign")).toString() == QLatin1String("offline");
-            },
-            15000);
-        QVERIFY(notice);
+        const auto offline = [](const hall::bus::EventMessage &m) {
+            return m.type == QLatin1String("device_status") && m.data.value(QLatin1String("device")).toString() == QLatin1String("sign-1")
+                   && m.data.value(QLatin1String("status")).toObject().value(QLatin1String("sign")).toString() == QLatin1String("offline");
+        };
+        const auto read = sub.readUntil(offline, 15000);
+        QVERIFY(!read.isEmpty() && offline(read.last()));
+        const auto notice = &read.last();
         QCOMPARE(notice->data.value(QLatin1String("role")).toString(), QStringLiteral("sign"));
         QCOMPARE(notice->data.value(QLatin1String("window")).toInt(), 1);
         QVERIFY(notice->data.value(QLatin1String("status")).toObject().value(QLatin1String("detail")).toString().contains(QStringLiteral("does not answer")));
